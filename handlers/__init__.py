@@ -1,0 +1,7 @@
+"""Talvix work: one module per agent. Importing this package registers every handler with the engine.
+
+Heavy dependencies (crewai, selenium) are imported inside the handlers that need them, so a worker
+that serves only some agents never loads the others' libraries.
+"""
+
+from handlers import demo  # noqa: F401  (registers the demo agents)

@@ -1,0 +1,79 @@
+"""Two small agents that show rows flowing through the engine (used by `talvix demo` and the tests).
+
+demo.job_postings INSERT ──► demo_keyword_scorer ──► demo.keyword_scores INSERT
+                                         (score >= 60) ──► demo_shortlister ──► demo.shortlist
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict
+
+from listeners.registry import Context, PermanentError, Skip, agent
+
+KEYWORDS = ("python", "postgres", "asyncio", "selenium", "llm", "remote", "backend", "sql")
+
+
+class RowRef(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: int
+
+
+class RowEvent(BaseModel):
+    """The payload a talvix.watch trigger writes: the table, the operation and the row's key."""
+
+    table: str
+    op: str
+    row: RowRef
+
+
+class ScoreRef(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    posting_id: int
+
+
+class ScoreEvent(BaseModel):
+    table: str
+    op: str
+    row: ScoreRef
+
+
+def keyword_score(title: str, description: str) -> tuple[int, list[str]]:
+    """0–100: 25 points per keyword found in the posting as a whole word, at most 100."""
+    words = set(re.findall(r"[a-z0-9]+", f"{title} {description}".lower()))
+    matched = [k for k in KEYWORDS if k in words]
+    return min(100, 25 * len(matched)), matched
+
+
+@agent("demo_keyword_scorer", concurrency=10, timeout=10, max_attempts=3, payload_model=RowEvent)
+async def demo_keyword_scorer(ctx: Context) -> int:
+    assert isinstance(ctx.input, RowEvent)
+    posting = await ctx.db.fetchrow(
+        "SELECT title, description FROM demo.job_postings WHERE id = $1", ctx.input.row.id
+    )
+    if posting is None:
+        raise PermanentError(f"job posting {ctx.input.row.id} no longer exists")
+    if not posting["title"].strip():
+        raise Skip(f"job posting {ctx.input.row.id} has no title")
+    score, matched = keyword_score(posting["title"], posting["description"])
+    # Idempotent: a retried run finds the score already there and changes nothing.
+    await ctx.db.execute(
+        "INSERT INTO demo.keyword_scores (posting_id, score, matched) VALUES ($1, $2, $3) "
+        "ON CONFLICT (posting_id) DO NOTHING",
+        ctx.input.row.id, score, matched,
+    )
+    ctx.metadata["score"] = score
+    return 1
+
+
+@agent("demo_shortlister", concurrency=5, timeout=10, max_attempts=3, payload_model=ScoreEvent)
+async def demo_shortlister(ctx: Context) -> int:
+    assert isinstance(ctx.input, ScoreEvent)
+    status = await ctx.db.execute(
+        "INSERT INTO demo.shortlist (posting_id, note) "
+        "SELECT posting_id, 'matched: ' || array_to_string(matched, ', ') FROM demo.keyword_scores "
+        "WHERE posting_id = $1 ON CONFLICT (posting_id) DO NOTHING",
+        ctx.input.row.posting_id,
+    )
+    return int(status.split()[-1])

@@ -1,0 +1,5 @@
+import sys
+
+from listeners.cli import main
+
+sys.exit(main())

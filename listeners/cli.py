@@ -1,0 +1,305 @@
+"""The `talvix` command line (also `python -m listeners`).
+
+Exit codes: 0 success, 1 the operation failed, 2 bad usage or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from rich.console import Console
+from rich.table import Table
+
+from listeners import database, log_format, migrations
+from listeners.enqueue import enqueue
+from listeners.settings import Settings, SettingsError, load_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# Wide tables when piped or logged; a terminal gets its own width.
+console = Console(width=None if sys.stdout.isatty() else 150)
+log = logging.getLogger("talvix.cli")
+
+
+def load_handlers(settings: Settings) -> None:
+    for module in settings.handler_modules:
+        importlib.import_module(module)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, UUID):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return str(value)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, default=_json_default, indent=2) + "\n")
+
+
+def print_table(title: str, rows: Sequence[asyncpg.Record | dict[str, Any]], columns: Sequence[str]) -> None:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
+    console.print(table)
+
+
+# ---------------------------------------------------------------------------------------- commands
+
+
+async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    conn = await database.connect(settings)
+    try:
+        applied = await migrations.migrate(conn, dry_run=args.dry_run)
+    finally:
+        await conn.close()
+    verb = "would apply" if args.dry_run else "applied"
+    if args.json:
+        print_json({verb.replace(" ", "_"): [m.path.name for m in applied]})
+    elif applied:
+        for m in applied:
+            console.print(f"{verb} {m.path.name}")
+    else:
+        console.print("database is up to date")
+    return EXIT_OK
+
+
+async def cmd_db_status(args: argparse.Namespace, settings: Settings) -> int:
+    conn = await database.connect(settings)
+    try:
+        states = await migrations.status(conn)
+    finally:
+        await conn.close()
+    rows = [{"migration": s.migration.path.name, "applied": "yes" if s.applied else "no",
+             "note": "CHANGED since applied" if s.changed_since_applied else ""} for s in states]
+    if args.json:
+        print_json(rows)
+    else:
+        print_table("Migrations", rows, ["migration", "applied", "note"])
+    return EXIT_FAILED if any(not s.applied or s.changed_since_applied for s in states) else EXIT_OK
+
+
+async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from listeners.worker import Worker
+
+    load_handlers(settings)
+    worker = Worker(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, worker.stop)
+    await worker.run()
+    return EXIT_OK
+
+
+async def cmd_logs(args: argparse.Namespace, settings: Settings) -> int:
+    conn = await database.connect(settings)
+    try:
+        rows = await conn.fetch(database.query("recent_logs"), args.agent, args.status,
+                                UUID(args.user) if args.user else None, args.limit)
+    finally:
+        await conn.close()
+    if args.json:
+        print_json([dict(r) for r in rows])
+    else:
+        print_table("agent_logs (newest first)", rows,
+                    ["created_at", "agent_name", "status", "duration_ms", "records_processed", "event_id", "error_message"])
+    return EXIT_OK
+
+
+async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    conn = await database.connect(settings)
+    try:
+        rows = await conn.fetch(database.query("agent_stats"), timedelta(hours=args.hours))
+    finally:
+        await conn.close()
+    if args.json:
+        print_json([dict(r) for r in rows])
+    else:
+        print_table(f"Agents, last {args.hours:g} h", rows,
+                    ["agent", "completed", "failed", "skipped", "started", "failure_rate", "p50_ms", "p95_ms",
+                     "pending", "due", "running", "oldest_due_seconds"])
+    return EXIT_OK
+
+
+async def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    conn = await database.connect(settings)
+    try:
+        rows = await conn.fetch(
+            "SELECT relation::text AS relation, agent, operation, condition, delay, columns, dedup "
+            "FROM talvix.watch($1::regclass, $2, $3, $4, $5, $6, $7)",
+            args.table, args.agent, [op.strip().upper() for op in args.on.split(",")], args.when,
+            timedelta(seconds=args.delay), args.columns.split(",") if args.columns else None, args.dedup,
+        )
+    finally:
+        await conn.close()
+    if args.json:
+        print_json([dict(r) for r in rows])
+    else:
+        print_table("Attached", rows, ["relation", "agent", "operation", "condition", "delay", "columns", "dedup"])
+    return EXIT_OK
+
+
+async def cmd_unwatch(args: argparse.Namespace, settings: Settings) -> int:
+    ops = [op.strip().upper() for op in args.on.split(",")] if args.on else None
+    conn = await database.connect(settings)
+    try:
+        removed = await conn.fetchval("SELECT talvix.unwatch($1::regclass, $2, $3)", args.table, args.agent, ops)
+    finally:
+        await conn.close()
+    console.print(f"detached {removed} trigger(s)")
+    return EXIT_OK if removed else EXIT_FAILED
+
+
+async def cmd_triggers(args: argparse.Namespace, settings: Settings) -> int:
+    conn = await database.connect(settings)
+    try:
+        rows = await conn.fetch(
+            "SELECT relation::text AS relation, agent, operation, condition, delay, columns, dedup, created_at "
+            "FROM talvix.watches ORDER BY 1, 2, 3"
+        )
+    finally:
+        await conn.close()
+    if args.json:
+        print_json([dict(r) for r in rows])
+    else:
+        print_table("Attached triggers", rows, ["relation", "agent", "operation", "condition", "delay", "columns", "dedup"])
+    return EXIT_OK
+
+
+async def cmd_enqueue(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        payload = json.loads(args.payload)
+    except json.JSONDecodeError as exc:
+        console.print(f"[red]--payload is not valid JSON: {exc}[/red]")
+        return EXIT_USAGE
+    if not isinstance(payload, dict):
+        console.print("[red]--payload must be a JSON object[/red]")
+        return EXIT_USAGE
+    conn = await database.connect(settings)
+    try:
+        event_id = await enqueue(conn, args.agent, payload, user_id=args.user, dedup_key=args.dedup_key,
+                                 delay_seconds=args.delay, source="cli")
+    finally:
+        await conn.close()
+    if args.json:
+        print_json({"event_id": event_id})
+    else:
+        console.print(f"enqueued event {event_id}" if event_id else "an event with that dedup key is already pending")
+    return EXIT_OK
+
+
+async def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
+    from listeners import demo
+
+    return await demo.run(keep_running=args.keep_running)
+
+
+# ---------------------------------------------------------------------------------------- parser
+
+Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="talvix",
+        description="Talvix Worker: Postgres LISTEN/NOTIFY agents. Settings come from the environment "
+                    "(DATABASE_URL, TALVIX_*), e.g. `doppler run -- talvix worker`.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Command, help_text: str, example: str, parent: Any = sub) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=help_text, description=f"{help_text}\n\nexample: {example}",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=func)
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        return p
+
+    db = sub.add_parser("db", help="schema migrations").add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
+    p = add("migrate", cmd_migrate, "apply pending SQL migrations", "talvix db migrate --dry-run", db)
+    p.add_argument("--dry-run", action="store_true", help="list what would be applied, change nothing")
+    add("status", cmd_db_status, "show which migrations are applied (exit 1 if any is pending)", "talvix db status", db)
+
+    p = add("worker", cmd_worker, "run a worker until SIGTERM/SIGINT", "talvix worker --agents fit_scorer,auto_apply")
+    p.add_argument("--agents", help="comma-separated agents to serve (default: TALVIX_AGENTS, else all)")
+
+    p = add("logs", cmd_logs, "recent agent_logs rows", "talvix logs --agent fit_scorer --status failed")
+    p.add_argument("--agent")
+    p.add_argument("--status", choices=["started", "completed", "failed", "skipped"])
+    p.add_argument("--user", help="user id (uuid)")
+    p.add_argument("--limit", type=int, default=30)
+
+    p = add("stats", cmd_stats, "per-agent counts, p50/p95 duration, failure rate and backlog", "talvix stats --hours 1")
+    p.add_argument("--hours", type=float, default=24.0)
+
+    p = add("watch", cmd_watch, "attach an agent to a table (talvix.watch)",
+            "talvix watch public.job_applications auto_apply --on INSERT,UPDATE --when \"NEW.auto_status = 'queued'\"")
+    p.add_argument("table")
+    p.add_argument("agent")
+    p.add_argument("--on", default="INSERT", help="INSERT, UPDATE and/or DELETE, comma-separated")
+    p.add_argument("--when", help="SQL boolean condition over NEW/OLD")
+    p.add_argument("--delay", type=float, default=0.0, help="seconds before the event is due")
+    p.add_argument("--columns", help="columns copied into the payload (default: primary key and user_id)")
+    p.add_argument("--dedup", action="store_true", help="one pending event per row at a time")
+
+    p = add("unwatch", cmd_unwatch, "detach an agent from a table", "talvix unwatch public.job_applications auto_apply")
+    p.add_argument("table")
+    p.add_argument("agent")
+    p.add_argument("--on", help="only these operations")
+
+    add("triggers", cmd_triggers, "list attached agents (talvix.watches)", "talvix triggers")
+
+    p = add("enqueue", cmd_enqueue, "add one event by hand", "talvix enqueue fit_scorer --payload '{\"mode\": \"full\"}'")
+    p.add_argument("agent")
+    p.add_argument("--payload", default="{}")
+    p.add_argument("--user")
+    p.add_argument("--dedup-key")
+    p.add_argument("--delay", type=float, default=0.0)
+
+    p = add("demo", cmd_demo, "run a worker and demo rows on a local Postgres (or DATABASE_URL)", "talvix demo")
+    p.add_argument("--keep-running", action="store_true", help="leave the worker running after the demo rows")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings: Settings | None = None
+    if args.func is not cmd_demo:
+        overrides = {"agents": args.agents} if getattr(args, "agents", None) else {}
+        try:
+            settings = load_settings(**overrides)
+        except SettingsError as exc:
+            print(f"talvix: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        log_format.configure(settings.log_level)
+    else:
+        log_format.configure("INFO")
+    try:
+        return asyncio.run(args.func(args, settings))
+    except (ValueError, SettingsError) as exc:
+        print(f"talvix: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (asyncpg.PostgresError, OSError, RuntimeError) as exc:
+        print(f"talvix: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""`talvix demo`: a worker, demo rows, and the resulting agent_logs — on a private local Postgres
+when DATABASE_URL is not set, so it runs on a fresh machine with nothing configured."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import asyncpg
+
+from listeners import cli, database, migrations
+from listeners.enqueue import enqueue
+from listeners.local_postgres import LocalPostgres
+from listeners.registry import REGISTRY
+from listeners.settings import load_settings
+from listeners.worker import Worker
+
+DEMO_DATABASE = "talvix_demo"
+POSTINGS = [
+    ("Backend engineer (Python, Postgres)", "Acme", "asyncio services on postgres; remote friendly"),
+    ("LLM platform engineer", "Nimbus", "python, llm evaluation, sql, backend"),
+    ("Frontend developer", "Pixel", "react and css"),
+    ("Automation engineer", "Botly", "selenium and python, remote"),
+    ("Data analyst", "Ledger", "excel, dashboards, sql"),
+    ("", "Ghost Corp", "a posting with no title: the scorer skips it"),
+]
+BULK_POSTINGS = 2000
+
+
+async def _wait_until_settled(conn: asyncpg.Connection, deadline_s: float) -> None:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        busy = await conn.fetchval("SELECT count(*) FROM talvix.events WHERE status IN ('pending', 'running')")
+        if busy == 0:
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"demo events still pending after {deadline_s:.0f}s")
+
+
+async def _demo(dsn: str, keep_running: bool) -> int:
+    settings = load_settings(database_url=dsn, worker_id="demo-worker", reaper_interval_seconds=1.0,
+                             retry_base_seconds=0.2)
+    for module in settings.handler_modules:
+        importlib.import_module(module)
+    conn = await database.connect(dsn)
+    try:
+        applied = await migrations.migrate(conn)
+        cli.console.print(f"[bold]1.[/bold] schema ready ({len(applied)} migration(s) applied now)")
+        await conn.execute((database.sql_dir() / "demo" / "schema.sql").read_text())
+        await conn.execute("DELETE FROM public.agent_logs; DELETE FROM talvix.events;")
+        cli.print_table("2. Attached triggers (talvix.watches)", await conn.fetch(
+            "SELECT relation::text AS relation, agent, operation, condition FROM talvix.watches ORDER BY 1"),
+            ["relation", "agent", "operation", "condition"])
+
+        worker = Worker(settings, {n: REGISTRY[n] for n in ("demo_keyword_scorer", "demo_shortlister")})
+        worker_task = asyncio.create_task(worker.run())
+        await asyncio.wait_for(worker.started.wait(), 30)
+        cli.console.print("[bold]3.[/bold] worker started; inserting demo rows")
+
+        await conn.executemany("INSERT INTO demo.job_postings (title, company, description) VALUES ($1, $2, $3)",
+                               POSTINGS)
+        # Bad input the system must survive: a malformed payload and an agent nobody serves.
+        await enqueue(conn, "demo_keyword_scorer", {"table": "demo.job_postings", "op": "INSERT", "row": {"id": "abc"}},
+                      source="demo: malformed payload")
+        await enqueue(conn, "resume_parser_v0", {"note": "no handler has this name"}, source="demo: unknown agent")
+        await _wait_until_settled(conn, 60)
+
+        started = time.monotonic()
+        await conn.execute(
+            "INSERT INTO demo.job_postings (title, company, description) "
+            "SELECT 'Role ' || i, 'Bulk Co', CASE WHEN i % 4 = 0 THEN 'python postgres sql remote' ELSE 'misc' END "
+            "FROM generate_series(1, $1) AS i", BULK_POSTINGS)
+        await _wait_until_settled(conn, 120)
+        elapsed = time.monotonic() - started
+        runs = await conn.fetchval("SELECT count(*) FROM public.agent_logs WHERE created_at > now() - make_interval(secs => $1)",
+                                   elapsed + 1)
+        cli.console.print(f"[bold]4.[/bold] one INSERT of {BULK_POSTINGS} postings → {runs} runs "
+                          f"(scorer + shortlister) finished in {elapsed:.2f}s")
+
+        cli.print_table("5. agent_logs: the demo rows (first run of each kind)", await conn.fetch(
+            "SELECT DISTINCT ON (agent_name, status, coalesce(error_message, '')) agent_name, status, duration_ms, "
+            "records_processed, event_id, error_message FROM public.agent_logs "
+            "ORDER BY agent_name, status, coalesce(error_message, ''), created_at"),
+            ["agent_name", "status", "duration_ms", "records_processed", "event_id", "error_message"])
+        cli.print_table("6. Shortlist (written by demo_shortlister)", await conn.fetch(
+            "SELECT p.title, p.company, s.note FROM demo.shortlist s JOIN demo.job_postings p ON p.id = s.posting_id "
+            "WHERE p.company <> 'Bulk Co' ORDER BY p.id"), ["title", "company", "note"])
+        cli.print_table("7. talvix stats", await conn.fetch(database.query("agent_stats"), timedelta(hours=1)),
+                        ["agent", "completed", "failed", "skipped", "failure_rate", "p50_ms", "p95_ms", "pending"])
+
+        if keep_running:
+            cli.console.print("worker still running on", dsn, "- Ctrl-C to stop")
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker_task
+        worker.stop()
+        await worker_task
+        cli.console.print("[bold]8.[/bold] worker stopped gracefully")
+    finally:
+        await conn.close()
+    return cli.EXIT_OK
+
+
+async def run(keep_running: bool = False) -> int:
+    dsn = os.environ.get("DATABASE_URL")
+    if dsn:
+        cli.console.print("using DATABASE_URL (the demo creates schema 'demo' and clears talvix events and agent_logs)")
+        return await _demo(dsn, keep_running)
+    data_dir = Path(os.environ.get("TALVIX_DEMO_PGDATA", Path.cwd() / ".talvix" / "postgres"))
+    cli.console.print(f"no DATABASE_URL: starting a private PostgreSQL in {data_dir}")
+    with LocalPostgres(data_dir) as pg:
+        admin = await database.connect(pg.dsn)
+        try:
+            await admin.execute(f"DROP DATABASE IF EXISTS {DEMO_DATABASE} WITH (FORCE)")
+            await admin.execute(f"CREATE DATABASE {DEMO_DATABASE}")
+        finally:
+            await admin.close()
+        return await _demo(pg.dsn.rsplit("/", 1)[0] + f"/{DEMO_DATABASE}", keep_running)

@@ -1,0 +1,104 @@
+"""Numbered SQL migrations from `sql/migrations/`, applied in order and recorded in the database.
+
+Each file runs in its own transaction under an advisory lock, so two workers starting at once
+cannot apply the same migration twice, and a failing file leaves nothing half-applied. A file
+already applied whose text has since changed is reported, never re-run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from listeners.database import sql_dir
+
+# Any constant shared by every Talvix process; it only has to differ from other apps' locks.
+MIGRATION_LOCK = 7_347_101
+
+_BOOKKEEPING = """
+CREATE SCHEMA IF NOT EXISTS talvix;
+CREATE TABLE IF NOT EXISTS talvix.schema_migrations (
+    version    integer PRIMARY KEY,
+    name       text NOT NULL,
+    checksum   text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
+"""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    path: Path
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text()
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class MigrationStatus:
+    migration: Migration
+    applied: bool
+    changed_since_applied: bool
+
+
+def available(folder: Path | None = None) -> list[Migration]:
+    """Migrations on disk, ordered by their number (`007_name.sql`)."""
+    folder = folder or sql_dir() / "migrations"
+    found = []
+    for path in sorted(folder.glob("*.sql")):
+        number, _, name = path.stem.partition("_")
+        if not number.isdigit():
+            raise ValueError(f"migration file {path.name} must start with its number, like 001_name.sql")
+        found.append(Migration(int(number), name, path))
+    versions = [m.version for m in found]
+    if len(versions) != len(set(versions)):
+        raise ValueError(f"two migration files share a number in {folder}")
+    return found
+
+
+async def status(conn: asyncpg.Connection) -> list[MigrationStatus]:
+    exists = await conn.fetchval("SELECT to_regclass('talvix.schema_migrations') IS NOT NULL")
+    applied: dict[int, str] = {}
+    if exists:
+        applied = dict(await conn.fetch("SELECT version, checksum FROM talvix.schema_migrations"))
+    return [
+        MigrationStatus(m, m.version in applied, m.version in applied and applied[m.version] != m.checksum)
+        for m in available()
+    ]
+
+
+async def migrate(conn: asyncpg.Connection, dry_run: bool = False) -> list[Migration]:
+    """Apply every pending migration; returns the ones applied (or that would be, with dry_run)."""
+    if dry_run:
+        return [s.migration for s in await status(conn) if not s.applied]
+    await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+    try:
+        await conn.execute(_BOOKKEEPING)
+        done = []
+        for state in await status(conn):
+            if state.applied:
+                continue
+            migration = state.migration
+            async with conn.transaction():
+                try:
+                    await conn.execute(migration.sql)
+                except asyncpg.PostgresError as exc:
+                    raise RuntimeError(f"migration {migration.path.name} failed: {exc}") from exc
+                await conn.execute(
+                    "INSERT INTO talvix.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                    migration.version, migration.name, migration.checksum,
+                )
+            done.append(migration)
+        return done
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)

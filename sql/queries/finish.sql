@@ -1,0 +1,35 @@
+-- Record the outcome of many runs in one round trip: each event moves to its final status (or back
+-- to pending for a retry) and its agent_logs row is closed. An event whose lease this worker lost
+-- (the reaper already moved it on) is left alone: the attempt number fences stale writers.
+-- $1 event ids, $2 attempts, $3 event statuses, $4 retry delays (s), $5 errors, $6 log ids,
+-- $7 log statuses, $8 durations (ms), $9 records processed, $10 metadata, $11 refund the attempt
+-- (the run was cut short by shutdown), $12 worker id
+WITH outcome AS (
+    SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::float8[], $5::text[], $6::uuid[],
+                         $7::text[], $8::int[], $9::int[], $10::jsonb[], $11::bool[])
+        AS o (event_id, attempt, event_status, retry_in, error, log_id, log_status, duration_ms,
+              records, metadata, refund)
+), moved AS (
+    UPDATE talvix.events e
+       SET status = o.event_status,
+           attempts = e.attempts - o.refund::int,
+           run_after = CASE WHEN o.event_status = 'pending'
+                            THEN now() + make_interval(secs => o.retry_in) ELSE e.run_after END,
+           last_error = o.error,
+           worker_id = NULL, lease_until = NULL, updated_at = now(),
+           finished_at = CASE WHEN o.event_status = 'pending' THEN NULL ELSE now() END
+      FROM outcome o
+     WHERE e.id = o.event_id AND e.attempts = o.attempt AND e.status = 'running' AND e.worker_id = $12
+    RETURNING e.id
+), closed AS (
+    UPDATE public.agent_logs l
+       SET status = o.log_status, duration_ms = o.duration_ms, records_processed = o.records,
+           error_message = left(o.error, 500), metadata = l.metadata || o.metadata,
+           finished_at = now(),
+           expires_at = now() + CASE WHEN o.log_status = 'failed' THEN interval '30 days'
+                                     ELSE interval '3 days' END
+      FROM outcome o
+     WHERE l.id = o.log_id AND l.status = 'started'
+    RETURNING l.id
+)
+SELECT (SELECT count(*) FROM moved) AS events_moved, (SELECT count(*) FROM closed) AS logs_closed
