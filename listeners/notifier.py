@@ -44,7 +44,10 @@ class Notifier:
         failures = 0
         while True:
             try:
-                self._conn = await database.connect(self.settings, statement_cache_size=0, timeout=10)
+                self._conn = await database.connect(
+                    self.settings, statement_cache_size=0, timeout=10,
+                    server_settings={"application_name": f"talvix-listener {self.settings.worker_id}"[:63]},
+                )
                 self._lost.clear()
                 self._conn.add_termination_listener(lambda _conn: self._lost.set())
                 await self._conn.add_listener(CHANNEL, self._heard)

@@ -1,0 +1,100 @@
+"""Shared fixtures: a real PostgreSQL server, and a fresh migrated database for every test.
+
+The server is, in order: TALVIX_TEST_DATABASE_URL; the machine's PostgreSQL on 127.0.0.1:5432;
+else a private cluster this session starts (and stops) in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from listeners import database, migrations
+from listeners.local_postgres import LocalPostgres
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _with_database(dsn: str, name: str) -> str:
+    return dsn.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def _reachable(dsn: str) -> bool:
+    try:
+        conn = await asyncpg.connect(dsn, timeout=3)
+    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+        return False
+    await conn.close()
+    return True
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    configured = os.environ.get("TALVIX_TEST_DATABASE_URL")
+    if configured:
+        yield configured
+        return
+    machine = "postgresql://postgres@127.0.0.1:5432/postgres"
+    if asyncio.run(_reachable(machine)):
+        yield machine
+        return
+    with tempfile.TemporaryDirectory(prefix="talvix-test-pg-", dir="/var/tmp") as folder:
+        os.chmod(folder, 0o755)
+        with LocalPostgres(Path(folder) / "data", fast=True) as pg:
+            yield pg.dsn
+
+
+@pytest.fixture(scope="session")
+def template_database(pg_server: str) -> Iterator[str]:
+    name = f"talvix_tpl_{os.getpid()}"
+
+    async def create() -> None:
+        admin = await asyncpg.connect(pg_server)
+        await admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        await admin.execute(f"CREATE DATABASE {name}")
+        await admin.close()
+        conn = await database.connect(_with_database(pg_server, name))
+        await migrations.migrate(conn)
+        await conn.close()
+
+    async def drop() -> None:
+        admin = await asyncpg.connect(pg_server)
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.close()
+
+    asyncio.run(create())
+    yield name
+    asyncio.run(drop())
+
+
+@pytest.fixture
+async def database_url(pg_server: str, template_database: str) -> AsyncIterator[str]:
+    """A fresh database with every migration applied, dropped after the test."""
+    name = f"talvix_t_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(pg_server)
+    try:
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template_database}")
+    finally:
+        await admin.close()
+    yield _with_database(pg_server, name)
+    admin = await asyncpg.connect(pg_server)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    conn = await database.connect(database_url)
+    yield conn
+    with contextlib.suppress(Exception):
+        await conn.close()
