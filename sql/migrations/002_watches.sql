@@ -135,11 +135,11 @@ BEGIN
         IF condition IS NOT NULL THEN
             -- Compile the expression once against the table's row type, so a typo is reported as a
             -- plain SQL error before any trigger exists.
-            probe := format('SELECT (%s)::boolean FROM %s AS new, %s AS old LIMIT 0', condition, relation, relation);
+            probe := format('SELECT FROM %s AS new, %s AS old WHERE ((%s)) LIMIT 0', relation, relation, condition);
             IF op = 'INSERT' THEN
-                probe := format('SELECT (%s)::boolean FROM %s AS new LIMIT 0', condition, relation);
+                probe := format('SELECT FROM %s AS new WHERE ((%s)) LIMIT 0', relation, condition);
             ELSIF op = 'DELETE' THEN
-                probe := format('SELECT (%s)::boolean FROM %s AS old LIMIT 0', condition, relation);
+                probe := format('SELECT FROM %s AS old WHERE ((%s)) LIMIT 0', relation, condition);
             END IF;
             BEGIN
                 EXECUTE probe;
@@ -154,10 +154,15 @@ BEGIN
 
         trg := format('talvix_%s_%s', agent, lower(op));
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', trg, relation);
-        EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s FOR EACH ROW %s EXECUTE FUNCTION talvix.capture_event(%L, %L, %L, %L)',
-                       trg, op, relation,
-                       CASE WHEN condition IS NULL THEN '' ELSE format('WHEN (%s)', condition) END,
-                       agent, delay::text, cols::text, dedup::text);
+        BEGIN
+            EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s FOR EACH ROW %s EXECUTE FUNCTION talvix.capture_event(%L, %L, %L, %L)',
+                           trg, op, relation,
+                           CASE WHEN condition IS NULL THEN '' ELSE format('WHEN ((%s))', condition) END,
+                           agent, delay::text, cols::text, dedup::text);
+        EXCEPTION WHEN syntax_error OR feature_not_supported OR datatype_mismatch OR undefined_column OR undefined_table THEN
+            RAISE EXCEPTION 'talvix.watch: invalid condition for %: %', op, SQLERRM
+                USING ERRCODE = 'invalid_parameter_value';
+        END;
 
         INSERT INTO talvix.watches AS w (relation, agent, operation, condition, delay, columns, dedup, trigger_name)
         VALUES (relation, agent, op, condition, delay, cols, dedup, trg)
