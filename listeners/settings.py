@@ -80,8 +80,10 @@ class Settings(BaseSettings):
 
 
 def env_name(field_name: str) -> str:
-    """The environment variable that sets a Settings field."""
-    field = Settings.model_fields[field_name]
+    """The environment variable that sets a Settings field (errors name a field or its alias)."""
+    field = Settings.model_fields.get(field_name)
+    if field is None:
+        return field_name
     alias = field.validation_alias
     return alias if isinstance(alias, str) else f"TALVIX_{field_name.upper()}"
 

@@ -87,5 +87,6 @@ class WorkerProcess:
         finally:
             self._log.close()
 
-    async def wait_async(self, timeout: float = 60) -> int:
-        return await asyncio.to_thread(self.wait, timeout)
+    async def terminate_async(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return await asyncio.to_thread(self.wait)
