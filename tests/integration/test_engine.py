@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -52,7 +52,8 @@ async def test_insert_into_watched_table_wakes_worker_by_notify(db: asyncpg.Conn
         assert worker.claims >= 1
     event = await db.fetchrow("SELECT * FROM talvix.events")
     assert event["status"] == "completed"
-    assert event["payload"] == {"table": "public.postings", "op": "INSERT", "row": {"id": 1, "user_id": "6f1c1d4e-8a0b-4c9e-9d55-0c1d2e3f4a5b"}}
+    assert event["payload"] == {"table": "public.postings", "op": "INSERT",
+                                "row": {"id": 1, "user_id": "6f1c1d4e-8a0b-4c9e-9d55-0c1d2e3f4a5b"}}
     assert str(event["user_id"]) == "6f1c1d4e-8a0b-4c9e-9d55-0c1d2e3f4a5b"
     assert event["source"] == "public.postings INSERT"
 
@@ -333,7 +334,7 @@ async def test_stats_query_reports_percentiles_and_backlog(db: asyncpg.Connectio
 
 
 async def test_payload_json_round_trips(db: asyncpg.Connection, database_url: str) -> None:
-    payload = {"nested": {"list": [1, 2.5, None, "ü"]}, "when": datetime.now(timezone.utc).isoformat()}
+    payload = {"nested": {"list": [1, 2.5, None, "ü"]}, "when": datetime.now(UTC).isoformat()}
     seen: list[dict[str, Any]] = []
 
     async def echo(ctx: Context) -> int:

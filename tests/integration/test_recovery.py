@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -118,8 +119,8 @@ async def test_worker_refuses_to_start_without_database_url(tmp_path: Path) -> N
     (tmp_path / ".env").write_text("DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres\n")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("TALVIX_")}
     env["PYTHONPATH"] = str(REPO)
-    result = subprocess.run([sys.executable, "-m", "listeners", "worker"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "listeners", "worker"], cwd=tmp_path,
+                                     env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     # A .env file in the working directory is ignored on purpose: settings come from the environment.
     assert "missing required settings: DATABASE_URL" in result.stderr

@@ -101,11 +101,13 @@ async def test_unwatch_removes_trigger_and_listing(postings: asyncpg.Connection)
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ("'postings', 'a', condition => 'NEW.no_such_column = 1'", "invalid condition for INSERT: column new.no_such_column does not exist"),
+        ("'postings', 'a', condition => 'NEW.no_such_column = 1'",
+         "invalid condition for INSERT: column new.no_such_column does not exist"),
         ("'postings', 'a', condition => 'NEW.status ='", "invalid condition for INSERT: syntax error"),
         ("'postings', 'a', condition => $$OLD.status = 'x'$$", 'missing FROM-clause entry for table "old"'),
         ("'postings', 'a', '{DELETE}', condition => $$NEW.status = 'x'$$", 'missing FROM-clause entry for table "new"'),
-        ("'postings', 'a', condition => 'NEW.title'", "invalid condition for INSERT: argument of WHERE must be type boolean, not type text"),
+        ("'postings', 'a', condition => 'NEW.title'",
+         "invalid condition for INSERT: argument of WHERE must be type boolean, not type text"),
         ("'postings', 'a', condition => '(SELECT true)'", "cannot use subquery in trigger WHEN condition"),
         ("'postings', 'Bad-Name'", "invalid agent name 'Bad-Name'"),
         ("'postings', 'a', '{TRUNCATE}'", "unknown operation(s) 'TRUNCATE'"),

@@ -10,8 +10,9 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-async def wait_for(check: Callable[[], Awaitable[T]], timeout: float = 10.0, interval: float = 0.02,
-                   message: str = "condition") -> T:
+async def wait_for(
+    check: Callable[[], Awaitable[T]], timeout: float = 10.0, interval: float = 0.02, message: str = "condition"
+) -> T:
     """Poll `check` until it returns something truthy; fail the test after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:

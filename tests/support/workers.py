@@ -62,7 +62,7 @@ class WorkerProcess:
         for key, value in {**TEST_SETTINGS, **settings}.items():
             env[key.upper() if key.startswith("TEST_") else f"TALVIX_{key.upper()}"] = str(value)
         self.log_path = log_path
-        self._log = open(log_path, "ab")  # noqa: SIM115 - closed in wait()
+        self._log = open(log_path, "ab")
         self.process = subprocess.Popen([sys.executable, "-m", "listeners", "worker"], cwd=REPO, env=env,
                                         stdout=self._log, stderr=subprocess.STDOUT)
 

@@ -1,0 +1,83 @@
+"""The `talvix` command line against a real database, run as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+from tests.support.workers import REPO
+
+
+def talvix(database_url: str | None, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("TALVIX_")}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return subprocess.run([sys.executable, "-m", "listeners", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+async def empty_database_url(pg_server: str) -> AsyncIterator[str]:
+    name = f"talvix_empty_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(pg_server)
+    await admin.execute(f"CREATE DATABASE {name}")
+    await admin.close()
+    yield pg_server.rsplit("/", 1)[0] + f"/{name}"
+    admin = await asyncpg.connect(pg_server)
+    await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    await admin.close()
+
+
+async def test_migrate_dry_run_then_apply_then_up_to_date(empty_database_url: str) -> None:
+    dry = talvix(empty_database_url, "db", "migrate", "--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    planned = json.loads(dry.stdout)["would_apply"]
+    assert planned[0] == "001_engine.sql"
+    assert talvix(empty_database_url, "db", "status").returncode == 1  # pending migrations
+    applied = talvix(empty_database_url, "db", "migrate", "--json")
+    assert json.loads(applied.stdout)["applied"] == planned
+    again = talvix(empty_database_url, "db", "migrate")
+    assert again.returncode == 0 and "database is up to date" in again.stdout
+    status = talvix(empty_database_url, "db", "status", "--json")
+    assert status.returncode == 0 and all(row["applied"] == "yes" for row in json.loads(status.stdout))
+
+
+async def test_watch_triggers_unwatch_enqueue_logs_stats(database_url: str, db: asyncpg.Connection) -> None:
+    await db.execute("CREATE TABLE jobs (id serial PRIMARY KEY, title text)")
+    watched = talvix(database_url, "watch", "jobs", "fit_scorer", "--on", "INSERT,UPDATE", "--when",
+                     "NEW.title IS NOT NULL", "--json")
+    assert watched.returncode == 0, watched.stderr
+    assert {r["operation"] for r in json.loads(watched.stdout)} == {"INSERT", "UPDATE"}
+    listed = json.loads(talvix(database_url, "triggers", "--json").stdout)
+    assert [(r["relation"], r["agent"]) for r in listed] == [("jobs", "fit_scorer")] * 2
+
+    bad = talvix(database_url, "watch", "jobs", "fit_scorer", "--when", "NEW.nope = 1")
+    assert bad.returncode == 1 and "invalid condition for INSERT" in bad.stderr
+
+    assert talvix(database_url, "unwatch", "jobs", "fit_scorer").returncode == 0
+    assert talvix(database_url, "unwatch", "jobs", "fit_scorer").returncode == 1  # nothing left to detach
+
+    enq = talvix(database_url, "enqueue", "fit_scorer", "--payload", '{"mode": "full"}', "--json")
+    event_id = json.loads(enq.stdout)["event_id"]
+    assert await db.fetchval("SELECT payload FROM talvix.events WHERE id = $1", event_id) == {"mode": "full"}
+    assert talvix(database_url, "enqueue", "fit_scorer", "--payload", "{not json").returncode == 2
+
+    await db.execute("INSERT INTO agent_logs (agent_name, status, duration_ms, finished_at, expires_at) "
+                     "VALUES ('fit_scorer', 'failed', 12, now(), now() + interval '30 days')")
+    logs = json.loads(talvix(database_url, "logs", "--status", "failed", "--json").stdout)
+    assert [(r["agent_name"], r["duration_ms"]) for r in logs] == [("fit_scorer", 12)]
+    stats = json.loads(talvix(database_url, "stats", "--json").stdout)
+    assert [(r["agent"], r["failed"], r["pending"]) for r in stats] == [("fit_scorer", 1, 1)]
+
+
+async def test_worker_with_unknown_agent_setting_exits_2(database_url: str) -> None:
+    result = talvix(database_url, "worker", "--agents", "nope")
+    assert result.returncode == 2
+    assert "names unknown agent(s) nope" in result.stderr
