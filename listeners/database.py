@@ -44,18 +44,38 @@ async def connect(settings: Settings | str, **kwargs: object) -> asyncpg.Connect
     return conn
 
 
-async def create_pool(settings: Settings, **kwargs: object) -> asyncpg.Pool:
-    """The worker's pool for claims, outcomes and handler queries."""
+async def create_pool(settings: Settings, *, bookkeeping: bool = False) -> asyncpg.Pool:
+    """A worker pool: `bookkeeping=True` for the engine's own statements, else the handlers' pool.
+
+    The engine's claims, outcomes and lease renewals commit asynchronously (synchronous_commit=off):
+    a commit lost in a server crash only means an event runs again, which at-least-once delivery
+    allows anyway, and not waiting for the WAL flush takes about 0.6 ms off every wake-up.
+    Handlers get a pool with the server's durable default, because their writes are the product.
+    """
 
     async def init(conn: asyncpg.Connection) -> None:
         await _init_connection(conn)
 
+    async def keep_session(conn: asyncpg.Connection) -> None:
+        # asyncpg's default reset (unlock all, CLOSE ALL, UNLISTEN *, RESET ALL) is one more round trip
+        # on every release, on the claim path too. Engine and handler code keeps no session state:
+        # settings go in SET LOCAL inside a transaction, advisory locks are released where taken.
+        return None
+
+    server_settings = {"timezone": "UTC", "application_name": f"talvix {settings.worker_id}"[:63]}
+    if bookkeeping:
+        server_settings["synchronous_commit"] = "off"
+        # After five runs Postgres may switch a prepared statement to a generic plan; for the
+        # claim and outcome statements that plan walks the dead rows a drain leaves behind and
+        # gets slower with every batch (measured: 1.0 → 4.7 ms per outcome write over a 50,000-event
+        # drain, flat at 1.0 ms with custom plans). Planning each time costs ~0.2 ms and is flat.
+        server_settings["plan_cache_mode"] = "force_custom_plan"
     return await asyncpg.create_pool(
         settings.database_url,
-        min_size=2,
-        max_size=settings.pool_size,
+        min_size=1 if bookkeeping else 2,
+        max_size=3 if bookkeeping else settings.pool_size,
         statement_cache_size=settings.statement_cache_size,
         init=init,
-        server_settings={"timezone": "UTC", "application_name": f"talvix {settings.worker_id}"[:63]},
-        **kwargs,
+        reset=keep_session,
+        server_settings=server_settings,
     )

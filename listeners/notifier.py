@@ -82,7 +82,8 @@ class Notifier:
         self.on_wake(payload)
 
     async def ping(self, pool: asyncpg.Pool) -> float:
-        """NOTIFY ourselves through the server and wait to hear it: the listener is provably alive.
+        """NOTIFY ourselves through the server and wait to hear it: the listener is provably alive
+        (the same statement records the worker's heartbeat).
 
         A ping that does not come back in time drops the connection, which makes `run` reconnect.
         Returns the round trip in seconds.
@@ -94,7 +95,7 @@ class Notifier:
         self._pings[token] = future
         sent = time.monotonic()
         try:
-            await pool.execute(database.query("ping"), token)
+            await pool.execute(database.query("ping"), token, self.settings.worker_id)
             heard = await asyncio.wait_for(future, self.settings.ping_timeout_seconds)
         except TimeoutError:
             log.warning("listener did not hear its own ping within %.1fs; reconnecting", self.settings.ping_timeout_seconds)

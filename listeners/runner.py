@@ -61,10 +61,12 @@ class Runner:
         self.outcomes = outcomes
         self.on_capacity = on_capacity
         self.slots = {name: asyncio.Semaphore(a.concurrency) for name, a in agents.items()}
-        self.outstanding: Counter[str] = Counter()  # claimed and not yet finished, per agent
+        # Claimed and not yet recorded, per agent: the claim budget. An event frees its place only
+        # once its outcome is written, so claiming can never outrun the outcome writer.
+        self.outstanding: Counter[str] = Counter()
         self.waiting: dict[int, Event] = {}  # claimed, waiting for a handler slot
         self.running: dict[int, asyncio.Task[None]] = {}
-        self.unwritten: set[int] = set()  # finished, outcome not yet recorded
+        self.unwritten: dict[int, str] = {}  # finished, outcome not yet recorded: event id → agent
         self.accepting = True
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -95,11 +97,18 @@ class Runner:
             await asyncio.wait(remaining, timeout=5)
 
     def written(self, outcomes: list[Outcome]) -> None:
+        freed = set()
         for o in outcomes:
-            self.unwritten.discard(o.event_id)
+            agent = self.unwritten.pop(o.event_id, None)
+            if agent is not None:
+                self.outstanding[agent] -= 1
+                freed.add(agent)
+        for agent in freed:
+            self.on_capacity(agent)
 
     async def _run(self, event: Event) -> None:
         agent = self.agents[event.agent]
+        recorded = False
         try:
             async with self.slots[agent.name]:
                 if not self.accepting:
@@ -112,11 +121,13 @@ class Runner:
                     outcome = await self._execute(agent, event)
                 finally:
                     del self.running[event.id]
-                self.unwritten.add(event.id)
+                self.unwritten[event.id] = agent.name
                 self.outcomes.add(outcome)
+                recorded = True
         finally:
-            self.outstanding[agent.name] -= 1
-            self.on_capacity(agent.name)
+            if not recorded:
+                self.outstanding[agent.name] -= 1
+                self.on_capacity(agent.name)
 
     async def _execute(self, agent: Agent, event: Event) -> Outcome:
         run_log = RunLogger(logging.getLogger(f"talvix.agent.{agent.name}"),

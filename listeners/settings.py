@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     # a small local buffer keeps handlers busy while the next claim is in flight.
     prefetch_factor: float = Field(default=1.0, ge=0)
 
-    poll_interval_seconds: float = Field(default=10.0, gt=0)
+    # Only a safety net: NOTIFY wakes the worker, every reconnect sweeps, a timer waits for run_after.
+    poll_interval_seconds: float = Field(default=30.0, gt=0)
     reaper_interval_seconds: float = Field(default=30.0, gt=0)
     unknown_agent_interval_seconds: float = Field(default=60.0, gt=0)
     ping_interval_seconds: float = Field(default=30.0, gt=0)

@@ -49,7 +49,8 @@ class Worker:
             )
         self.registry = registry
         self.served = {n: registry[n] for n in (settings.agents or sorted(registry))}
-        self.pool: asyncpg.Pool | None = None
+        self.pool: asyncpg.Pool | None = None  # the engine's bookkeeping (asynchronous commit)
+        self.handler_pool: asyncpg.Pool | None = None  # what handlers get as ctx.db (durable)
         self.notifier = Notifier(settings, self._heard, self._connected)
         self.runner: Runner | None = None
         self.outcomes: OutcomeWriter | None = None
@@ -68,9 +69,10 @@ class Worker:
     # ------------------------------------------------------------------ lifecycle
 
     async def run(self) -> None:
-        self.pool = await database.create_pool(self.settings)
+        self.pool = await database.create_pool(self.settings, bookkeeping=True)
+        self.handler_pool = await database.create_pool(self.settings)
         self.outcomes = OutcomeWriter(self.pool, self.settings.worker_id, self._written)
-        self.runner = Runner(self.served, self.pool, self.settings, self.outcomes, self._capacity_freed)
+        self.runner = Runner(self.served, self.handler_pool, self.settings, self.outcomes, self._capacity_freed)
         await self._register()
         background = [
             self._spawn(self.notifier.run(), "notifier"),
@@ -99,6 +101,7 @@ class Worker:
             await asyncio.gather(*background, return_exceptions=True)
             await self.notifier.close()
             await self.pool.close()
+            await self.handler_pool.close()
             log.info("worker %s stopped", self.settings.worker_id)
 
     def stop(self) -> None:
@@ -276,6 +279,5 @@ class Worker:
             await asyncio.sleep(self.settings.ping_interval_seconds)
             try:
                 await self.notifier.ping(self.pool)
-                await self.pool.execute(database.query("worker_seen"), self.settings.worker_id)
             except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("listener health check failed: %s", exc)

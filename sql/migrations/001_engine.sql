@@ -51,8 +51,10 @@ CREATE TABLE talvix.events (
 -- The claim scans only pending rows of one agent in due order: a partial index keeps that cost
 -- independent of how many finished events the table holds.
 CREATE INDEX events_claim_idx ON talvix.events (agent, run_after, id) WHERE status = 'pending';
--- The reaper looks only at running rows whose lease has passed.
-CREATE INDEX events_lease_idx ON talvix.events (lease_until) WHERE status = 'running';
+-- The reaper looks only at rows whose lease has passed (lease_until is set exactly while running).
+-- Not "WHERE status = 'running'": with that predicate the planner would also pick this index for
+-- the outcome and renewal updates, and walk every dead entry it collects during a drain.
+CREATE INDEX events_lease_idx ON talvix.events (lease_until) WHERE lease_until IS NOT NULL;
 -- At most one pending or running event per (agent, dedup_key).
 CREATE UNIQUE INDEX events_dedup_idx ON talvix.events (agent, dedup_key)
     WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running');
@@ -80,8 +82,10 @@ CREATE INDEX agent_logs_agent_created_idx ON public.agent_logs (agent_name, crea
 CREATE INDEX agent_logs_user_created_idx ON public.agent_logs (user_id, created_at DESC)
     WHERE user_id IS NOT NULL;
 CREATE INDEX agent_logs_expires_idx ON public.agent_logs (expires_at);
--- Closing the run of a lost lease finds its still-open row by event.
-CREATE INDEX agent_logs_open_event_idx ON public.agent_logs (event_id) WHERE status = 'started';
+-- The runs of one event (and the reaper closing a lost run). Deliberately not partial on
+-- status = 'started': the planner would then use it for every outcome write and wade through the
+-- dead entries a busy drain leaves behind; the primary key is the right path there.
+CREATE INDEX agent_logs_event_idx ON public.agent_logs (event_id);
 
 COMMENT ON TABLE public.agent_logs IS
     'One row per agent run (attempt): started, then completed/failed/skipped. '

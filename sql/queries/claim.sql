@@ -4,7 +4,7 @@
 WITH wanted AS (
     SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS w (agent, n, max_attempts)
 ), picked AS (
-    SELECT p.id, w.max_attempts
+    SELECT p.id
       FROM wanted w
      CROSS JOIN LATERAL (
         SELECT e.id FROM talvix.events e
@@ -13,11 +13,13 @@ WITH wanted AS (
          LIMIT w.n
            FOR UPDATE SKIP LOCKED) p
 ), claimed AS (
+    -- id = ANY(ARRAY(…)) keeps this a primary-key lookup: joining `picked` instead lets the planner,
+    -- which cannot see the LIMIT, hash-join against a scan of the whole table.
     UPDATE talvix.events e
-       SET status = 'running', attempts = e.attempts + 1, max_attempts = p.max_attempts,
+       SET status = 'running', attempts = e.attempts + 1,
+           max_attempts = (SELECT w.max_attempts FROM wanted w WHERE w.agent = e.agent),
            worker_id = $4, lease_until = now() + make_interval(secs => $5), updated_at = now()
-      FROM picked p
-     WHERE e.id = p.id
+     WHERE e.id = ANY (ARRAY(SELECT id FROM picked))
     RETURNING e.id, e.agent, e.payload, e.user_id, e.attempts, e.max_attempts, e.created_at, e.source
 ), opened AS (
     INSERT INTO public.agent_logs (agent_name, user_id, status, event_id, metadata, expires_at)

@@ -19,7 +19,7 @@ WITH outcome AS (
            worker_id = NULL, lease_until = NULL, updated_at = now(),
            finished_at = CASE WHEN o.event_status = 'pending' THEN NULL ELSE now() END
       FROM outcome o
-     WHERE e.id = o.event_id AND e.attempts = o.attempt AND e.status = 'running' AND e.worker_id = $12
+     WHERE e.id = ANY ($1::bigint[]) AND e.id = o.event_id AND e.attempts = o.attempt AND e.status = 'running' AND e.worker_id = $12
     RETURNING e.id
 ), closed AS (
     UPDATE public.agent_logs l
@@ -29,7 +29,7 @@ WITH outcome AS (
            expires_at = now() + CASE WHEN o.log_status = 'failed' THEN interval '30 days'
                                      ELSE interval '3 days' END
       FROM outcome o
-     WHERE l.id = o.log_id AND l.status = 'started'
+     WHERE l.id = ANY ($6::uuid[]) AND l.id = o.log_id AND l.status = 'started'
     RETURNING l.id
 )
 SELECT (SELECT count(*) FROM moved) AS events_moved, (SELECT count(*) FROM closed) AS logs_closed

@@ -3,7 +3,7 @@
 WITH expired AS (
     SELECT id, worker_id, attempts, max_attempts
       FROM talvix.events
-     WHERE status = 'running' AND lease_until < now()
+     WHERE lease_until < now() AND status = 'running'
      ORDER BY lease_until
      LIMIT 1000
        FOR UPDATE SKIP LOCKED

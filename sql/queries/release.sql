@@ -6,7 +6,7 @@ WITH released AS (
        SET status = 'pending', attempts = e.attempts - 1, worker_id = NULL, lease_until = NULL,
            updated_at = now()
       FROM unnest($1::bigint[], $2::int[]) AS r (event_id, attempt)
-     WHERE e.id = r.event_id AND e.attempts = r.attempt AND e.status = 'running' AND e.worker_id = $4
+     WHERE e.id = ANY ($1::bigint[]) AND e.id = r.event_id AND e.attempts = r.attempt AND e.status = 'running' AND e.worker_id = $4
     RETURNING e.id
 ), forgotten AS (
     DELETE FROM public.agent_logs l

@@ -1,0 +1,296 @@
+"""Engine benchmark: drain throughput, wake-up latency against the NOTIFY floor, and idle cost.
+
+    python -m bench.engine                 # everything, ~2 minutes
+    python -m bench.engine drain --events 5000 50000
+    python -m bench.engine latency --rates 20 200
+
+Each scenario runs in a fresh database on the same server (DATABASE_URL, else 127.0.0.1:5432, else
+a private local cluster). agent_logs are written for every run, as in production. Results are
+printed as a table and written as JSON under bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from listeners import database, migrations
+from listeners.local_postgres import LocalPostgres
+from listeners.registry import REGISTRY
+from listeners.settings import load_settings
+from listeners.worker import Worker
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    low = int(k)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def summary_ms(seconds: list[float]) -> dict[str, float]:
+    ms = [s * 1000 for s in seconds]
+    return {"n": len(ms), "p50": quantile(ms, 0.5), "p95": quantile(ms, 0.95), "p99": quantile(ms, 0.99),
+            "max": max(ms), "mean": statistics.fmean(ms)}
+
+
+@contextlib.asynccontextmanager
+async def server() -> AsyncIterator[str]:
+    configured = os.environ.get("DATABASE_URL")
+    if configured:
+        yield configured
+        return
+    machine = "postgresql://postgres@127.0.0.1:5432/postgres"
+    try:
+        await (await asyncpg.connect(machine, timeout=3)).close()
+        yield machine
+        return
+    except (TimeoutError, OSError, asyncpg.PostgresError):
+        pass
+    with tempfile.TemporaryDirectory(prefix="talvix-bench-pg-", dir="/var/tmp") as folder:
+        os.chmod(folder, 0o755)
+        with LocalPostgres(Path(folder) / "data") as pg:
+            yield pg.dsn
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(server_dsn: str) -> AsyncIterator[str]:
+    name = f"talvix_bench_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(server_dsn)
+    await admin.execute(f"CREATE DATABASE {name}")
+    await admin.close()
+    dsn = server_dsn.rsplit("/", 1)[0] + f"/{name}"
+    conn = await database.connect(dsn)
+    await migrations.migrate(conn)
+    await conn.close()
+    try:
+        yield dsn
+    finally:
+        admin = await asyncpg.connect(server_dsn)
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.close()
+
+
+# ------------------------------------------------------------------------------------------ drain
+
+
+async def drain(server_dsn: str, events: int, prefetch_factor: float) -> dict[str, Any]:
+    from bench import agents
+
+    async with fresh_database(server_dsn) as dsn:
+        conn = await database.connect(dsn)
+        await conn.execute("INSERT INTO talvix.events (agent, payload) "
+                           "SELECT 'bench_noop', jsonb_build_object('i', i) FROM generate_series(1, $1) i", events)
+        await conn.execute("ANALYZE talvix.events")
+        agents.CALLS.clear()
+        all_started = agents.expect(events)
+        settings = load_settings(database_url=dsn, worker_id="bench-drain", prefetch_factor=prefetch_factor,
+                                 poll_interval_seconds=60)
+        worker = Worker(settings, {"bench_noop": REGISTRY["bench_noop"]})
+        task = asyncio.create_task(worker.run())
+        await worker.started.wait()
+        started = time.perf_counter()
+        await all_started.wait()
+        assert worker.outcomes is not None
+        await worker.outcomes.drained()
+        elapsed = time.perf_counter() - started
+        worker.stop()
+        await task
+        completed = await conn.fetchval("SELECT count(*) FROM talvix.events WHERE status = 'completed' AND attempts = 1")
+        logs = await conn.fetchval("SELECT count(*) FROM agent_logs WHERE status = 'completed'")
+        await conn.close()
+    exactly_once = completed == events and logs == events and len(set(agents.CALLS)) == len(agents.CALLS) == events
+    return {"events": events, "seconds": elapsed, "events_per_s": events / elapsed, "claims": worker.claims,
+            "prefetch_factor": prefetch_factor, "exactly_once": exactly_once}
+
+
+# ---------------------------------------------------------------------------------------- latency
+
+
+def start_worker_process(dsn: str, starts_file: Path) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TALVIX_")}
+    env.update({"DATABASE_URL": dsn, "TALVIX_HANDLER_MODULES": "bench.agents", "TALVIX_WORKER_ID": "bench-latency",
+                "TALVIX_POLL_INTERVAL_SECONDS": "60", "BENCH_STARTS_FILE": str(starts_file),
+                "PYTHONPATH": str(REPO), "TALVIX_LOG_LEVEL": "WARNING"})
+    return subprocess.Popen([sys.executable, "-m", "listeners", "worker"], env=env, cwd=REPO)
+
+
+async def wait_worker_ready(conn: asyncpg.Connection) -> None:
+    deadline = time.monotonic() + 30
+    while not await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                  "AND application_name LIKE 'talvix-listener%'"):
+        if time.monotonic() > deadline:
+            raise TimeoutError("worker did not start listening within 30s")
+        await asyncio.sleep(0.05)
+
+
+async def produce(conn: asyncpg.Connection, rate: float, count: int) -> dict[int, float]:
+    """Insert events one at a time at `rate`/s; returns event id → monotonic time the INSERT was sent."""
+    sql = database.query("enqueue")
+    sent: dict[int, float] = {}
+    interval = 1.0 / rate
+    next_at = time.monotonic()
+    for _ in range(count):
+        now = time.monotonic()
+        if next_at > now:
+            await asyncio.sleep(next_at - now)
+        t = time.monotonic()
+        event_id = await conn.fetchval(sql, "bench_noop", {}, None, None, "bench", 0.0)
+        sent[event_id] = t
+        next_at += interval
+    return sent
+
+
+async def latency(server_dsn: str, rate: float, count: int) -> dict[str, Any]:
+    async with fresh_database(server_dsn) as dsn:
+        conn = await database.connect(dsn)
+        starts_file = Path(tempfile.mkstemp(prefix="talvix-bench-", suffix=".json")[1])
+        proc = start_worker_process(dsn, starts_file)
+        try:
+            await wait_worker_ready(conn)
+            await produce(conn, 50, 20)  # warm-up: prepared statements, caches
+            sent = await produce(conn, rate, count)
+            deadline = time.monotonic() + 30
+            while await conn.fetchval("SELECT count(*) FROM talvix.events WHERE status <> 'completed'"):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("events not completed")
+                await asyncio.sleep(0.05)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
+        starts = {int(k): v for k, v in json.loads(starts_file.read_text()).items()}
+        starts_file.unlink()
+        await conn.close()
+    waits = [starts[i] - t for i, t in sent.items()]
+    return {"rate": rate, **summary_ms(waits)}
+
+
+async def floor(server_dsn: str, count: int, rate: float = 200) -> dict[str, Any]:
+    """The least any LISTEN-based worker can do: INSERT (with its NOTIFY trigger) sent → notification heard
+    by a bare asyncpg LISTEN connection in this process, and a bare NOTIFY → LISTEN round trip."""
+    async with fresh_database(server_dsn) as dsn:
+        listener = await asyncpg.connect(dsn)
+        producer = await database.connect(dsn)
+        heard: list[float] = []
+        listener_ready = asyncio.Event()
+
+        def on_notify(*_args: object) -> None:
+            heard.append(time.monotonic())
+            listener_ready.set()
+
+        await listener.add_listener("talvix_events", on_notify)
+        insert_waits, notify_waits = [], []
+        for kind, waits in (("insert", insert_waits), ("notify", notify_waits)):
+            for _ in range(count):
+                heard.clear()
+                listener_ready.clear()
+                t = time.monotonic()
+                if kind == "insert":
+                    await producer.fetchval(database.query("enqueue"), "bench_noop", {}, None, None, "bench", 0.0)
+                else:
+                    await producer.execute("NOTIFY talvix_events, 'bench_noop'")
+                await asyncio.wait_for(listener_ready.wait(), 5)
+                waits.append(heard[0] - t)
+                await asyncio.sleep(1 / rate)
+        await listener.close()
+        await producer.close()
+    return {"insert_notify_to_listen": summary_ms(insert_waits), "notify_to_listen": summary_ms(notify_waits)}
+
+
+# ------------------------------------------------------------------------------------------- idle
+
+
+async def idle(server_dsn: str, seconds: float) -> dict[str, Any]:
+    async with fresh_database(server_dsn) as dsn:
+        conn = await database.connect(dsn)
+        starts_file = Path(tempfile.mkstemp(prefix="talvix-bench-", suffix=".json")[1])
+        proc = start_worker_process(dsn, starts_file)
+        try:
+            await wait_worker_ready(conn)
+            await asyncio.sleep(10)  # past start-up and the janitor's first pass
+            stat = "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"
+            await conn.execute("SELECT pg_stat_clear_snapshot()")
+            before = await conn.fetchval(stat)
+            await asyncio.sleep(seconds)
+            await conn.execute("SELECT pg_stat_clear_snapshot()")
+            after = await conn.fetchval(stat)
+            rss_kb = int(next(line.split()[1] for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines()
+                              if line.startswith("VmRSS:")))
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
+            starts_file.unlink(missing_ok=True)
+            await conn.close()
+    # Our own two stat reads are transactions too; leave them out.
+    queries = max(0, after - before - 2)
+    return {"seconds": seconds, "transactions": queries, "seconds_per_query": seconds / queries if queries else None,
+            "rss_mb": rss_kb / 1024}
+
+
+# ------------------------------------------------------------------------------------------ main
+
+
+async def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.engine", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", nargs="*", default=["drain", "latency", "idle"],
+                        choices=["drain", "latency", "idle"])
+    parser.add_argument("--events", type=int, nargs="+", default=[5000, 50000])
+    parser.add_argument("--rates", type=float, nargs="+", default=[20, 200])
+    parser.add_argument("--latency-count", type=int, default=1000)
+    parser.add_argument("--prefetch-factor", type=float, default=1.0)
+    parser.add_argument("--idle-seconds", type=float, default=60)
+    args = parser.parse_args(argv)
+    import bench.agents  # noqa: F401 - registers bench_noop
+
+    results: dict[str, Any] = {"at": datetime.now(UTC).isoformat(), "cpus": os.cpu_count()}
+    async with server() as dsn:
+        if "drain" in args.what:
+            results["drain"] = [await drain(dsn, n, args.prefetch_factor) for n in args.events]
+            for r in results["drain"]:
+                print(f"drain {r['events']:>6} events: {r['events_per_s']:8.0f} events/s  ({r['seconds']:.2f}s, "
+                      f"{r['claims']} claims, exactly once: {r['exactly_once']})")
+        if "latency" in args.what:
+            results["floor"] = await floor(dsn, 300)
+            f = results["floor"]
+            print(f"floor INSERT+NOTIFY → LISTEN: p50 {f['insert_notify_to_listen']['p50']:.3f} ms  "
+                  f"p99 {f['insert_notify_to_listen']['p99']:.3f} ms;  NOTIFY → LISTEN p50 {f['notify_to_listen']['p50']:.3f} ms")
+            results["latency"] = [await latency(dsn, rate, args.latency_count if rate >= 100 else args.latency_count // 4)
+                                  for rate in args.rates]
+            for r in results["latency"]:
+                print(f"insert → handler start at {r['rate']:>5.0f}/s: p50 {r['p50']:.3f} ms  p95 {r['p95']:.3f} ms  "
+                      f"p99 {r['p99']:.3f} ms  max {r['max']:.3f} ms  (n={r['n']})")
+        if "idle" in args.what:
+            results["idle"] = await idle(dsn, args.idle_seconds)
+            r = results["idle"]
+            print(f"idle worker: {r['transactions']} queries in {r['seconds']:.0f}s "
+                  f"(one every {r['seconds_per_query'] or float('inf'):.1f}s), RSS {r['rss_mb']:.1f} MB")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"engine-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(f"wrote {out.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(sys.argv[1:])))
