@@ -253,14 +253,17 @@ async def idle(server_dsn: str, seconds: float) -> dict[str, Any]:
 async def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.engine", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="*", default=["drain", "latency", "idle"],
-                        choices=["drain", "latency", "idle"])
+    parser.add_argument("what", nargs="*", help="drain, latency and/or idle (default: all)")
     parser.add_argument("--events", type=int, nargs="+", default=[5000, 50000])
     parser.add_argument("--rates", type=float, nargs="+", default=[20, 200])
     parser.add_argument("--latency-count", type=int, default=1000)
     parser.add_argument("--prefetch-factor", type=float, default=1.0)
     parser.add_argument("--idle-seconds", type=float, default=60)
     args = parser.parse_args(argv)
+    args.what = args.what or ["drain", "latency", "idle"]
+    unknown = set(args.what) - {"drain", "latency", "idle"}
+    if unknown:
+        parser.error(f"unknown scenario(s) {', '.join(sorted(unknown))}: choose drain, latency, idle")
     import bench.agents  # noqa: F401 - registers bench_noop
 
     results: dict[str, Any] = {"at": datetime.now(UTC).isoformat(), "cpus": os.cpu_count()}

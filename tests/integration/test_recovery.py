@@ -76,28 +76,6 @@ async def test_sigkilled_worker_run_is_recovered_by_another(db: asyncpg.Connecti
     assert await db.fetchval("SELECT count(*) FROM test_effects WHERE phase = 'end'") == 1
 
 
-async def test_three_worker_processes_run_each_event_once(db: asyncpg.Connection, database_url: str,
-                                                          tmp_path: Path) -> None:
-    await db.execute(EFFECTS_TABLE)
-    total = 1500
-    await db.execute("INSERT INTO talvix.events (agent, payload) SELECT 'probe', '{\"record\": true}' "
-                     "FROM generate_series(1, $1)", total)
-    workers = [WorkerProcess(database_url, tmp_path / f"w{i}.log", f"w{i}", TEST_PROBE_CONCURRENCY=4)
-               for i in range(3)]
-    try:
-        await wait_for(lambda: db.fetchval("SELECT count(*) = $1 FROM talvix.events WHERE status = 'completed'", total),
-                       timeout=120, interval=0.2, message=f"{total} events completed")
-    finally:
-        codes = [w.terminate() for w in workers]
-    assert codes == [0, 0, 0]
-    starts = await db.fetchval("SELECT count(*) FROM test_effects WHERE phase = 'start'")
-    ends = await db.fetchval("SELECT count(DISTINCT event_id) FROM test_effects WHERE phase = 'end'")
-    assert (starts, ends) == (total, total)  # no event was ever started twice
-    assert await db.fetchval("SELECT count(*) FROM agent_logs WHERE status = 'completed'") == total
-    by_worker = await db.fetch("SELECT worker, count(*) FROM test_effects WHERE phase = 'end' GROUP BY worker")
-    assert sum(r["count"] for r in by_worker) == total
-
-
 async def test_sigterm_exits_zero_after_finishing_the_run(db: asyncpg.Connection, database_url: str,
                                                           tmp_path: Path) -> None:
     await db.execute(EFFECTS_TABLE)

@@ -1,8 +1,8 @@
 """A test agent whose behaviour the payload chooses, for in-process and subprocess workers.
 
 payload: {"sleep": seconds, "behaviour": "ok" | "raise" | "permanent" | "skip" | "garbage" | "hang"}
-With "record": true it writes a start and an end row to test_effects, so a test can prove each
-event's side effect happened exactly once.
+With "record": true it writes a row per attempt's start and one idempotent end row to test_effects,
+so a test can prove each event's side effect happened once and which attempts ran where.
 """
 
 from __future__ import annotations
@@ -44,8 +44,9 @@ async def probe_handler(ctx: Context) -> int | None:
     if behaviour == "garbage":
         return "lots"  # type: ignore[return-value]
     if record:
-        # The unique index makes a second successful side effect for one event an error.
-        await ctx.db.execute("INSERT INTO test_effects (event_id, attempt, worker, phase) VALUES ($1, $2, $3, 'end')",
+        # Idempotent, as every handler must be: a run re-done after a crash leaves one 'end' row.
+        await ctx.db.execute("INSERT INTO test_effects (event_id, attempt, worker, phase) VALUES ($1, $2, $3, 'end') "
+                             "ON CONFLICT (event_id) WHERE phase = 'end' DO NOTHING",
                              ctx.event.id, ctx.attempt, ctx.settings.worker_id)
     return int(payload.get("records", 1))
 
