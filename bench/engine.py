@@ -63,10 +63,12 @@ async def server() -> AsyncIterator[str]:
     machine = "postgresql://postgres@127.0.0.1:5432/postgres"
     try:
         await (await asyncpg.connect(machine, timeout=3)).close()
+        reachable = True
+    except (OSError, asyncpg.PostgresError):
+        reachable = False
+    if reachable:
         yield machine
         return
-    except (TimeoutError, OSError, asyncpg.PostgresError):
-        pass
     with tempfile.TemporaryDirectory(prefix="talvix-bench-pg-", dir="/var/tmp") as folder:
         os.chmod(folder, 0o755)
         with LocalPostgres(Path(folder) / "data") as pg:
@@ -102,7 +104,6 @@ async def drain(server_dsn: str, events: int, prefetch_factor: float) -> dict[st
         await conn.execute("INSERT INTO talvix.events (agent, payload) "
                            "SELECT 'bench_noop', jsonb_build_object('i', i) FROM generate_series(1, $1) i", events)
         await conn.execute("ANALYZE talvix.events")
-        agents.CALLS.clear()
         all_started = agents.expect(events)
         settings = load_settings(database_url=dsn, worker_id="bench-drain", prefetch_factor=prefetch_factor,
                                  poll_interval_seconds=60)

@@ -103,7 +103,7 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, worker.stop)
     await worker.run()
-    return EXIT_OK
+    return EXIT_FAILED if worker.crash is not None else EXIT_OK
 
 
 async def cmd_logs(args: argparse.Namespace, settings: Settings) -> int:

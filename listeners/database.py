@@ -10,6 +10,27 @@ import asyncpg
 
 from listeners.settings import Settings
 
+# What a lost, restarting or overloaded server makes asyncpg raise (OSError covers refused
+# connections and timeouts). Every background loop that meets one logs it and tries again later;
+# none of them may die of it. InternalClientError is asyncpg's own state error on a connection the
+# server cut mid-operation (seen during a server restart).
+CONNECTION_ERRORS: tuple[type[Exception], ...] = (
+    OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+)
+
+# Session settings for the connections that run the engine's own statements (claims, outcomes,
+# leases), never for handlers' writes.
+BOOKKEEPING_SETTINGS = {
+    # A commit lost in a server crash only means an event runs again, which at-least-once delivery
+    # allows anyway; not waiting for the WAL flush takes about 0.6 ms off every wake-up.
+    "synchronous_commit": "off",
+    # After five runs Postgres may switch a prepared statement to a generic plan; for the claim and
+    # outcome statements that plan walks the dead rows a drain leaves behind and gets slower with
+    # every batch (measured: 1.0 → 4.7 ms per outcome write over a 50,000-event drain, flat at
+    # 1.0 ms with custom plans). Planning each time costs ~0.2 ms and stays flat.
+    "plan_cache_mode": "force_custom_plan",
+}
+
 
 def sql_dir() -> Path:
     """The `sql/` folder: beside the package in a checkout, inside it in an installed wheel."""
@@ -47,10 +68,8 @@ async def connect(settings: Settings | str, **kwargs: object) -> asyncpg.Connect
 async def create_pool(settings: Settings, *, bookkeeping: bool = False) -> asyncpg.Pool:
     """A worker pool: `bookkeeping=True` for the engine's own statements, else the handlers' pool.
 
-    The engine's claims, outcomes and lease renewals commit asynchronously (synchronous_commit=off):
-    a commit lost in a server crash only means an event runs again, which at-least-once delivery
-    allows anyway, and not waiting for the WAL flush takes about 0.6 ms off every wake-up.
-    Handlers get a pool with the server's durable default, because their writes are the product.
+    The engine's pool runs with BOOKKEEPING_SETTINGS. Handlers get a pool with the server's durable
+    defaults, because their writes are the product.
     """
 
     async def init(conn: asyncpg.Connection) -> None:
@@ -64,12 +83,7 @@ async def create_pool(settings: Settings, *, bookkeeping: bool = False) -> async
 
     server_settings = {"timezone": "UTC", "application_name": f"talvix {settings.worker_id}"[:63]}
     if bookkeeping:
-        server_settings["synchronous_commit"] = "off"
-        # After five runs Postgres may switch a prepared statement to a generic plan; for the
-        # claim and outcome statements that plan walks the dead rows a drain leaves behind and
-        # gets slower with every batch (measured: 1.0 → 4.7 ms per outcome write over a 50,000-event
-        # drain, flat at 1.0 ms with custom plans). Planning each time costs ~0.2 ms and is flat.
-        server_settings["plan_cache_mode"] = "force_custom_plan"
+        server_settings.update(BOOKKEEPING_SETTINGS)
     return await asyncpg.create_pool(
         settings.database_url,
         min_size=1 if bookkeeping else 2,

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import asyncpg
 
+from listeners import database
+
 if TYPE_CHECKING:
     from listeners.worker import Worker
 
@@ -44,6 +46,6 @@ async def run(worker: Worker) -> None:
     while True:
         try:
             await delete_expired(worker.pool)
-        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except database.CONNECTION_ERRORS as exc:
             log.warning("janitor pass failed: %s", exc)
         await asyncio.sleep(worker.settings.janitor_interval_seconds)

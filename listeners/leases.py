@@ -9,8 +9,6 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-import asyncpg
-
 from listeners import database
 
 if TYPE_CHECKING:
@@ -29,5 +27,5 @@ async def run(worker: Worker) -> None:
             continue
         try:
             await worker.pool.execute(database.query("renew_leases"), held, settings.worker_id, settings.lease_seconds)
-        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except database.CONNECTION_ERRORS as exc:
             log.warning("could not renew %d lease(s): %s", len(held), exc)

@@ -45,13 +45,13 @@ class Notifier:
         while True:
             try:
                 self._conn = await database.connect(
-                    self.settings, statement_cache_size=0, timeout=10,
+                    self.settings, timeout=10,
                     server_settings={"application_name": f"talvix-listener {self.settings.worker_id}"[:63]},
                 )
                 self._lost.clear()
                 self._conn.add_termination_listener(lambda _conn: self._lost.set())
                 await self._conn.add_listener(CHANNEL, self._heard)
-            except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
+            except database.CONNECTION_ERRORS as exc:
                 failures += 1
                 delay = min(self.settings.reconnect_max_seconds, 0.2 * 2 ** min(failures, 10))
                 delay *= random.uniform(0.5, 1.0)
@@ -112,7 +112,7 @@ class Notifier:
         if conn is not None and not conn.is_closed():
             try:
                 await asyncio.wait_for(conn.close(), 2)
-            except (TimeoutError, OSError, asyncpg.PostgresError):
+            except database.CONNECTION_ERRORS:
                 conn.terminate()
 
     async def close(self) -> None:

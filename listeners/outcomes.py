@@ -68,7 +68,7 @@ class OutcomeWriter:
                 continue
             try:
                 await self._write(batch)
-            except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            except database.CONNECTION_ERRORS as exc:
                 failures += 1
                 delay = min(5.0, 0.05 * 2**failures) * random.uniform(0.5, 1.0)
                 log.warning("could not record %d outcome(s) (%s); retrying in %.2fs", len(batch), exc, delay)

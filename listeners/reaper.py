@@ -51,7 +51,7 @@ async def run(worker: Worker) -> None:
             if time.monotonic() >= next_unknown_sweep:
                 await fail_unknown_agents(worker.pool)
                 next_unknown_sweep = time.monotonic() + settings.unknown_agent_interval_seconds
-        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except database.CONNECTION_ERRORS as exc:
             log.warning("reaper pass failed: %s", exc)
         # Jitter keeps many workers from reaping in step.
         interval = settings.reaper_interval_seconds * random.uniform(0.8, 1.2)

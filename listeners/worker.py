@@ -62,6 +62,7 @@ class Worker:
         self._maybe_more: dict[str, bool] = {name: True for name in self.served}
         self._unknown_heard: set[str] = set()
         self.reaper_wake = asyncio.Event()
+        self.crash: BaseException | None = None  # set when a background loop died of a bug
         self._next_due: float | None = None
         self.claims = 0
         self.claimed = 0
@@ -120,15 +121,23 @@ class Worker:
         assert self.runner and self.outcomes and self.pool
         unstarted = self.runner.stop_accepting()
         if unstarted:
-            released, _ = await self.pool.fetchrow(
-                database.query("release"),
-                [e.id for e in unstarted], [e.attempt for e in unstarted], [e.log_id for e in unstarted],
-                self.settings.worker_id,
-            )
-            log.info("handed back %d claimed event(s) that had not started", released)
+            try:
+                released, _ = await self.pool.fetchrow(
+                    database.query("release"),
+                    [e.id for e in unstarted], [e.attempt for e in unstarted], [e.log_id for e in unstarted],
+                    self.settings.worker_id,
+                )
+                log.info("handed back %d claimed event(s) that had not started", released)
+            except database.CONNECTION_ERRORS as exc:
+                log.error("could not hand back %d unstarted event(s) (%s); their leases will", len(unstarted), exc)
         await self.runner.wait_running(self.settings.shutdown_grace_seconds)
-        await asyncio.wait_for(self.outcomes.drained(), 30)
-        await self.pool.execute(database.query("worker_stopped"), self.settings.worker_id)
+        try:
+            async with asyncio.timeout(30):
+                await self.outcomes.drained()
+            await self.pool.execute(database.query("worker_stopped"), self.settings.worker_id)
+        except (TimeoutError, *database.CONNECTION_ERRORS) as exc:
+            # Their leases run out and another worker's reaper recovers those events.
+            log.error("could not record every outcome before stopping (%s); leases will recover them", exc)
 
     async def _register(self) -> None:
         assert self.pool
@@ -149,6 +158,9 @@ class Worker:
 
         def crashed(t: asyncio.Task[None]) -> None:
             if not t.cancelled() and t.exception() is not None:
+                # A bug, not a lost connection (loops survive those): stop loudly, exit non-zero,
+                # and let the supervisor start a fresh worker; leases hand our events to others.
+                self.crash = t.exception()
                 log.critical("background loop %s crashed: %r; stopping the worker", name, t.exception(),
                              exc_info=t.exception())
                 self.stop()
@@ -224,7 +236,7 @@ class Worker:
                         [self.served[n].max_attempts for n in names],
                         self.settings.worker_id, self.settings.lease_seconds,
                     )
-                except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                except database.CONNECTION_ERRORS as exc:
                     log.warning("claim failed (%s); retrying", exc)
                     await self._sleep(1.0)
                     continue
@@ -279,5 +291,5 @@ class Worker:
             await asyncio.sleep(self.settings.ping_interval_seconds)
             try:
                 await self.notifier.ping(self.pool)
-            except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            except database.CONNECTION_ERRORS as exc:
                 log.warning("listener health check failed: %s", exc)

@@ -145,9 +145,13 @@ async def test_postgres_restart_during_a_burst(tmp_path: Path) -> None:
             try:
                 total = await db.fetchval("SELECT count(*) FROM talvix.events")
                 assert total >= inserted  # an insert whose commit reply was lost may still have landed
-                await wait_for(lambda: db.fetchval(
-                    "SELECT count(*) = $1 FROM talvix.events WHERE status = 'completed'", total),
-                    timeout=120, interval=0.2, message="all events completed after the restart")
+                try:
+                    await wait_for(lambda: db.fetchval(
+                        "SELECT count(*) = $1 FROM talvix.events WHERE status = 'completed'", total),
+                        timeout=120, interval=0.2, message="all events completed after the restart")
+                except AssertionError:
+                    states = await db.fetch("SELECT status, attempts, count(*) FROM talvix.events GROUP BY 1, 2")
+                    raise AssertionError(f"{states}\n{worker.log_text()[-3000:]}") from None
                 assert await db.fetchval("SELECT count(*) FROM test_effects WHERE phase = 'end'") == total
             finally:
                 await db.close()
@@ -156,6 +160,7 @@ async def test_postgres_restart_during_a_burst(tmp_path: Path) -> None:
             code = worker.terminate()
         assert code == 0
         assert "listener connection lost; reconnecting" in worker.log_text()
+        assert "CRITICAL" not in worker.log_text()  # no background loop died of the restart
 
 
 async def test_listener_terminated_while_events_arrive(db: asyncpg.Connection, database_url: str,
