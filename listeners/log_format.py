@@ -1,10 +1,59 @@
-"""Log lines: one per record, UTC timestamps with milliseconds, logger name, level, message."""
+"""Log lines: one per record, UTC timestamps with milliseconds, logger name, level, message — with
+secrets taken out of every line, tracebacks included.
+
+Two kinds of secret are redacted: known values (the AES key, the agent secret, the JWT secret, the
+database password: `redactor.add(value)` at start-up), and anything logged as a secret field
+(session_encrypted, session_iv, oauth_*, tokens, cookies, passwords, secret headers), whatever its
+value.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
+from typing import TextIO
+
+REDACTED = "[redacted]"
+_SECRET_FIELD = re.compile(
+    r"""(?ix)
+    (?P<key>\b(?:session_encrypted|session_iv|tokens_encrypted|tokens_iv|oauth_[a-z_]+|cookies?|password|
+                 x-agent-secret|authorization|aes_session_key|supabase_jwt_secret|agent_secret)\b)
+    (?P<sep>["']?\s*[:=]\s*)
+    (?P<value>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\[[^\]]*\]|\{[^}]*\}|Bearer\s+\S+|[^\s,;}\]]+)
+    """
+)
+
+
+class RedactSecrets(logging.Filter):
+    def __init__(self) -> None:
+        super().__init__()
+        self._values: set[str] = set()
+
+    def add(self, value: str | None) -> None:
+        """Never print this value (short values would redact ordinary words, so need 8+ characters)."""
+        if value and len(value) >= 8:
+            self._values.add(value)
+
+    def redact(self, text: str) -> str:
+        for value in self._values:
+            text = text.replace(value, REDACTED)
+        return _SECRET_FIELD.sub(lambda m: f"{m['key']}{m['sep']}{REDACTED}", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self.redact(record.getMessage())
+        record.args = None
+        if record.exc_info:
+            # Render the traceback now, redacted, so the formatter prints this text instead.
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+redactor = RedactSecrets()
 
 
 class UTCFormatter(logging.Formatter):
@@ -14,9 +63,10 @@ class UTCFormatter(logging.Formatter):
         return time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created)) + f".{int(record.msecs):03d}Z"
 
 
-def configure(level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(UTCFormatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    handler.addFilter(redactor)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
