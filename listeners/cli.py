@@ -203,6 +203,24 @@ async def cmd_enqueue(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+async def cmd_gateway(args: argparse.Namespace, settings: Settings | None) -> int:
+    from handlers import gateway
+    from listeners.settings import load
+
+    gateway_settings = load(gateway.GatewaySettings)
+    log_format.protect(gateway_settings.database_url, gateway_settings.jwt_secret, gateway_settings.aes_session_key)
+    task = asyncio.current_task()
+    assert task is not None
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, task.cancel)
+    try:
+        await gateway.serve(gateway_settings)
+    except asyncio.CancelledError:
+        pass
+    return EXIT_OK
+
+
 async def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
     from listeners import demo
 
@@ -270,6 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dedup-key")
     p.add_argument("--delay", type=float, default=0.0)
 
+    add("gateway", cmd_gateway, "run the public session-capture gateway (its own process and database role)",
+        "GATEWAY_DATABASE_URL=… SUPABASE_JWT_SECRET=… AES_SESSION_KEY=… talvix gateway")
+
     p = add("demo", cmd_demo, "run a worker and demo rows on a local Postgres (or DATABASE_URL)", "talvix demo")
     p.add_argument("--keep-running", action="store_true", help="leave the worker running after the demo rows")
     return parser
@@ -279,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings: Settings | None = None
-    if args.func is not cmd_demo:
+    if args.func not in (cmd_demo, cmd_gateway):
         overrides = {"agents": args.agents} if getattr(args, "agents", None) else {}
         try:
             settings = load_settings(**overrides)
@@ -287,6 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"talvix: {exc}", file=sys.stderr)
             return EXIT_USAGE
         log_format.configure(settings.log_level)
+        log_format.protect(settings.database_url, settings.agent_secret)
     else:
         log_format.configure("INFO")
     try:

@@ -56,6 +56,18 @@ class RedactSecrets(logging.Filter):
 redactor = RedactSecrets()
 
 
+def protect(*values: object) -> None:
+    """Register secret settings (SecretStr, plain strings, or a URL whose password is secret)."""
+    from urllib.parse import urlsplit
+
+    for value in values:
+        text = value.get_secret_value() if hasattr(value, "get_secret_value") else value
+        if isinstance(text, str) and "://" in text:
+            redactor.add(urlsplit(text).password)
+        elif isinstance(text, str):
+            redactor.add(text)
+
+
 class UTCFormatter(logging.Formatter):
     converter = time.gmtime
 

@@ -36,6 +36,7 @@ class Outcome:
     retry_in: float = 0.0
     refund_attempt: bool = False  # the run was cut short by shutdown: it does not count
     metadata: dict[str, Any] = field(default_factory=dict)
+    agent: str = ""  # for this worker's run metrics; not written
 
 
 class OutcomeWriter:

@@ -139,7 +139,7 @@ class Runner:
 
         def outcome(event_status: str, log_status: str, **kw: Any) -> Outcome:
             return Outcome(event.id, event.attempt, event_status, event.log_id, log_status,
-                           int((time.monotonic() - started) * 1000), metadata=ctx.metadata, **kw)
+                           int((time.monotonic() - started) * 1000), metadata=ctx.metadata, agent=event.agent, **kw)
 
         try:
             if agent.payload_model is not None:

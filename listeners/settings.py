@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+S = TypeVar("S", bound=BaseSettings)
 
 
 class SettingsError(Exception):
@@ -65,6 +67,19 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # The worker's HTTP API (POST /api/agents/{agent}, /healthz, /metrics) is off unless a port is set.
+    # Bind to a private address: it is for other servers and the operators, not the internet.
+    http_port: int | None = Field(default=None, ge=0, le=65535)
+    http_host: str = "127.0.0.1"
+    # Shared secret other servers send as X-Agent-Secret; required when the HTTP API is on.
+    agent_secret: SecretStr | None = Field(default=None, validation_alias="AGENT_SECRET")
+
+    @model_validator(mode="after")
+    def _http_needs_secret(self) -> Settings:
+        if self.http_port is not None and self.agent_secret is None:
+            raise ValueError("AGENT_SECRET is required when TALVIX_HTTP_PORT is set")
+        return self
+
     @field_validator("agents", "handler_modules", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
@@ -80,22 +95,24 @@ class Settings(BaseSettings):
         return value
 
 
-def env_name(field_name: str) -> str:
-    """The environment variable that sets a Settings field (errors name a field or its alias)."""
-    field = Settings.model_fields.get(field_name)
+def env_name(field_name: str, cls: type[BaseSettings] = Settings) -> str:
+    """The environment variable that sets a settings field (errors name a field or its alias)."""
+    field = cls.model_fields.get(field_name)
     if field is None:
         return field_name
     alias = field.validation_alias
-    return alias if isinstance(alias, str) else f"TALVIX_{field_name.upper()}"
+    prefix = cls.model_config.get("env_prefix", "")
+    return alias if isinstance(alias, str) else f"{prefix}{field_name}".upper()
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read Settings from the environment, failing with one message that names every problem."""
+def load(cls: type[S], **overrides: object) -> S:
+    """Read settings of `cls` from the environment, failing with one message that names every problem."""
     try:
-        return Settings(**overrides)
+        return cls(**overrides)
     except ValidationError as exc:
-        missing = [env_name(str(e["loc"][0])) for e in exc.errors() if e["type"] == "missing"]
-        invalid = [f"{env_name(str(e['loc'][0]))}: {e['msg']}" for e in exc.errors() if e["type"] != "missing"]
+        missing = [env_name(str(e["loc"][0]), cls) for e in exc.errors() if e["type"] == "missing"]
+        invalid = [f"{env_name(str(e['loc'][0]), cls)}: {e['msg']}" if e["loc"] else e["msg"]
+                   for e in exc.errors() if e["type"] != "missing"]
         parts = []
         if missing:
             parts.append("missing required settings: " + ", ".join(sorted(missing)))
@@ -104,3 +121,8 @@ def load_settings(**overrides: object) -> Settings:
         raise SettingsError(
             "; ".join(parts) + " (settings come from the environment, e.g. `doppler run -- talvix …`)"
         ) from None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """The worker's settings from the environment."""
+    return load(Settings, **overrides)

@@ -26,7 +26,7 @@ from typing import Any
 
 import asyncpg
 
-from listeners import database, janitor, leases, reaper
+from listeners import database, http_api, janitor, leases, reaper
 from listeners.notifier import Notifier
 from listeners.outcomes import OutcomeWriter
 from listeners.registry import REGISTRY, Agent, Event
@@ -84,6 +84,7 @@ class Worker:
             self._spawn(self._ping_loop(), "ping"),
         ]
         log.info("worker %s serving %s", self.settings.worker_id, ", ".join(self.served))
+        http = await http_api.start(self) if self.settings.http_port is not None else None
         try:
             await asyncio.wait_for(self.notifier.connected.wait(), 30)
             self.started.set()
@@ -97,6 +98,8 @@ class Worker:
                 await claim
             await self._shutdown()
         finally:
+            if http is not None:
+                await http.cleanup()
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
@@ -192,6 +195,9 @@ class Worker:
     def _written(self, outcomes: list[Any]) -> None:
         assert self.runner
         self.runner.written(outcomes)
+        for o in outcomes:
+            http_api.RUNS.labels(o.agent, o.log_status).inc()
+            http_api.RUN_SECONDS.labels(o.agent).observe(o.duration_ms / 1000)
         # A retry scheduled later than our timer would otherwise wait for the next poll.
         self._next_due = None
 

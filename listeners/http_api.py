@@ -1,0 +1,239 @@
+"""The worker's HTTP API (off unless TALVIX_HTTP_PORT is set), and the JSON conventions every
+Talvix HTTP server shares (the public gateway too).
+
+    POST /api/agents/{agent}   the seed's inter-server contract: X-Agent-Secret, body
+                               {agent, user_id, payload}; enqueues an event; ?wait=SECONDS waits for
+                               its run and answers {status, duration_ms, records_processed, error}
+    GET  /healthz              database reachable, listener alive, last wake-up age
+    GET  /metrics              Prometheus text
+
+Every error is JSON with a 4xx status (5xx only for our own faults), and every response goes through
+`json_response`, which strips secret columns wherever they appear.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import pydantic
+from aiohttp import web
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+
+from listeners import database
+from listeners.enqueue import enqueue
+
+if TYPE_CHECKING:
+    from listeners.worker import Worker
+
+log = logging.getLogger("talvix.http")
+MAX_BODY_BYTES = 64 * 1024
+MAX_WAIT_SECONDS = 300.0
+# Never in a response, at any depth (seed: stripSensitive, done once for every response here).
+SECRET_KEYS = frozenset({"session_encrypted", "session_iv", "tokens_encrypted", "tokens_iv", "cookies",
+                         "oauth_access_token", "oauth_refresh_token"})
+
+# In-process run metrics, filled by the outcome writer.
+METRICS = CollectorRegistry()
+RUNS = Counter("talvix_runs", "Agent runs finished by this worker", ["agent", "status"], registry=METRICS)
+RUN_SECONDS = Histogram("talvix_run_duration_seconds", "Agent run duration", ["agent"], registry=METRICS,
+                        buckets=(0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300))
+
+
+def strip_secrets(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: strip_secrets(v) for k, v in value.items()
+                if not (k in SECRET_KEYS or str(k).startswith("oauth_"))}
+    if isinstance(value, list | tuple):
+        return [strip_secrets(v) for v in value]
+    return value
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, UUID):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def json_response(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(strip_secrets(data), status=status, dumps=lambda d: json.dumps(d, default=_default))
+
+
+def error(status: int, message: str) -> web.Response:
+    return json_response({"error": message}, status=status)
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    """aiohttp's own errors (404, 405, 413…) as JSON; an unexpected fault as a JSON 500, logged."""
+    try:
+        return await handler(request)
+    except web.HTTPRequestEntityTooLarge:
+        return error(413, f"body larger than {MAX_BODY_BYTES} bytes")
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return error(exc.status, exc.reason)
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error(500, "internal error")
+
+
+class AgentRequest(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    agent: str | None = None
+    user_id: UUID | None = None
+    payload: dict[str, Any] = pydantic.Field(default_factory=dict)
+
+
+def secret_matches(given: str, expected: str) -> bool:
+    """Constant-time comparison, so response timing does not reveal how much of a guess was right."""
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+async def read_json(request: web.Request) -> Any:
+    try:
+        return await request.json()
+    except json.JSONDecodeError:
+        raise web.HTTPBadRequest(reason="body is not valid JSON") from None
+
+
+def build_app(worker: Worker) -> web.Application:
+    settings = worker.settings
+    assert settings.agent_secret is not None
+    expected_secret = settings.agent_secret.get_secret_value()
+
+    async def run_agent(request: web.Request) -> web.Response:
+        given = request.headers.get("X-Agent-Secret")
+        if not given:
+            return error(401, "missing X-Agent-Secret header")
+        if not secret_matches(given, expected_secret):
+            return error(403, "forbidden")
+        name = request.match_info["agent"]
+        if name not in worker.registry:
+            return error(404, f"unknown agent {name!r}")
+        wait = 0.0
+        if "wait" in request.query:
+            try:
+                wait = float(request.query["wait"])
+            except ValueError:
+                return error(400, "wait must be a number of seconds")
+            if not 0 <= wait <= MAX_WAIT_SECONDS:
+                return error(400, f"wait must be between 0 and {MAX_WAIT_SECONDS:g} seconds")
+        try:
+            body = AgentRequest.model_validate(await read_json(request))
+        except pydantic.ValidationError as exc:
+            return error(400, "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()))
+        if body.agent is not None and body.agent != name:
+            return error(400, f"body names agent {body.agent!r} but the URL names {name!r}")
+        assert worker.handler_pool is not None
+        event_id = await enqueue(worker.handler_pool, name, body.payload, user_id=body.user_id, source="http")
+        run = await wait_for_run(worker, event_id, wait) if wait else None
+        if run is None:
+            return json_response({"status": "pending", "event_id": event_id, "duration_ms": None,
+                                  "records_processed": None, "error": None}, status=202)
+        return json_response({"status": run["status"], "event_id": event_id, "duration_ms": run["duration_ms"],
+                              "records_processed": run["records_processed"], "error": run["error_message"]},
+                             status=200 if run["status"] != "started" else 202)
+
+    async def healthz(request: web.Request) -> web.Response:
+        now = time.time()
+        try:
+            assert worker.pool is not None
+            async with asyncio.timeout(2):
+                await worker.pool.fetchval("SELECT 1")
+            database_ok = True
+        except (TimeoutError, AssertionError, *database.CONNECTION_ERRORS):
+            database_ok = False
+        notifier = worker.notifier
+        listening = notifier.connected.is_set()
+        body = {
+            "status": "ok" if database_ok and listening else "unhealthy",
+            "worker_id": settings.worker_id,
+            "agents": sorted(worker.served),
+            "database": database_ok,
+            "listener_connected": listening,
+            "listener_reconnects": notifier.reconnects,
+            "last_wakeup_age_seconds": None if notifier.last_wakeup_at is None else round(now - notifier.last_wakeup_at, 3),
+            "last_ping_ok_age_seconds": None if notifier.last_ping_ok_at is None else round(now - notifier.last_ping_ok_at, 3),
+            "last_ping_rtt_ms": None if notifier.last_ping_rtt is None else round(notifier.last_ping_rtt * 1000, 3),
+            "running": len(worker.runner.running) if worker.runner else 0,
+        }
+        return json_response(body, status=200 if body["status"] == "ok" else 503)
+
+    async def metrics(request: web.Request) -> web.Response:
+        assert worker.pool is not None
+        rows = await worker.pool.fetch(database.query("metrics"))
+        registry = CollectorRegistry()
+        registry.register(_Snapshot(rows))
+        text = generate_latest(METRICS) + generate_latest(registry)
+        return web.Response(body=text, content_type="text/plain", charset="utf-8",
+                            headers={"X-Content-Type-Options": "nosniff"})
+
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[json_errors])
+    app.router.add_post("/api/agents/{agent}", run_agent)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    return app
+
+
+async def wait_for_run(worker: Worker, event_id: int, seconds: float) -> dict[str, Any] | None:
+    """The event's latest run once it has finished (or the last one seen when time runs out).
+    The run may happen on any worker, so this watches the database, not this process."""
+    assert worker.pool is not None
+    deadline = time.monotonic() + seconds
+    latest = None
+    while True:
+        row = await worker.pool.fetchrow(
+            "SELECT e.status AS event_status, l.status, l.duration_ms, l.records_processed, l.error_message "
+            "FROM talvix.events e LEFT JOIN LATERAL (SELECT * FROM public.agent_logs WHERE event_id = e.id "
+            "ORDER BY created_at DESC LIMIT 1) l ON true WHERE e.id = $1", event_id)
+        if row is not None and row["status"] is not None:
+            latest = dict(row)
+            if row["event_status"] in ("completed", "failed", "skipped"):
+                return latest
+        if time.monotonic() >= deadline:
+            return latest
+        await asyncio.sleep(0.02)
+
+
+class _Snapshot:
+    """Database-backed gauges, read once per scrape."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self.rows = rows
+
+    def collect(self) -> Any:
+        events = GaugeMetricFamily("talvix_events", "Events by agent and status (pending and running now; "
+                                   "finished ones still kept)", labels=["agent", "status"])
+        oldest = GaugeMetricFamily("talvix_oldest_due_seconds", "Age of the oldest due pending event", labels=["agent"])
+        budget_used = GaugeMetricFamily("talvix_linkedin_actions_used", "LinkedIn actions used today (UTC)")
+        budget_limit = GaugeMetricFamily("talvix_linkedin_actions_limit", "LinkedIn actions allowed today (UTC)")
+        for row in self.rows:
+            if row["kind"] == "events":
+                events.add_metric([row["agent"], row["status"]], row["value"])
+            elif row["kind"] == "oldest_due":
+                oldest.add_metric([row["agent"]], row["value"])
+            elif row["kind"] == "linkedin_used":
+                budget_used.add_metric([], row["value"])
+            elif row["kind"] == "linkedin_limit":
+                budget_limit.add_metric([], row["value"])
+        yield from (events, oldest, budget_used, budget_limit)
+
+
+async def start(worker: Worker) -> web.AppRunner:
+    runner = web.AppRunner(build_app(worker), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, worker.settings.http_host, worker.settings.http_port)
+    await site.start()
+    log.info("HTTP API on http://%s:%s", worker.settings.http_host, runner.addresses[0][1])
+    return runner

@@ -1,0 +1,10 @@
+-- One scrape's database-backed gauges: events by agent and status, oldest due age, LinkedIn budget.
+SELECT 'events' AS kind, agent, status, count(*)::float8 AS value
+  FROM talvix.events GROUP BY agent, status
+UNION ALL
+SELECT 'oldest_due', agent, NULL, extract(epoch FROM now() - min(run_after))::float8
+  FROM talvix.events WHERE status = 'pending' AND run_after <= now() GROUP BY agent
+UNION ALL
+SELECT 'linkedin_used', NULL, NULL, used::float8 FROM talvix.linkedin_budget_today
+UNION ALL
+SELECT 'linkedin_limit', NULL, NULL, day_limit::float8 FROM talvix.linkedin_budget_today
