@@ -242,21 +242,21 @@ async def test_flood_of_bad_input(db: asyncpg.Connection, database_url: str) -> 
     async def typed(ctx: Context) -> int:
         return 1
 
-    await db.execute("CREATE TABLE jobs (id serial PRIMARY KEY, title text)")
+    await db.execute("CREATE TABLE scraped_jobs (id serial PRIMARY KEY, title text)")
     tables_before = await db.fetchval("SELECT count(*) FROM pg_class WHERE relkind = 'r'")
-    bad_conditions = [f"NEW.title = 'x{i}'); DROP TABLE jobs; --" for i in range(20)] + [
+    bad_conditions = [f"NEW.title = 'x{i}'); DROP TABLE scraped_jobs; --" for i in range(20)] + [
         "(SELECT true)", "pg_sleep(1) IS NULL OR true; SELECT 1", "NEW.id = 1 /* */", "NEW.nope", ")", "(",
         "true) EXECUTE FUNCTION pg_catalog.pg_sleep(1", "NEW.title::int > 0 OR (SELECT count(*) FROM pg_class) > 0"]
     for condition in bad_conditions:
         with pytest.raises(asyncpg.PostgresError):
-            await db.execute("SELECT * FROM talvix.watch('jobs', 'typed', condition => $1)", condition)
-    for name in ["jobs; DROP TABLE jobs", "jobs'--", '"jobs"; SELECT 1', "x" * 200]:
+            await db.execute("SELECT * FROM talvix.watch('scraped_jobs', 'typed', condition => $1)", condition)
+    for name in ["jobs; DROP TABLE scraped_jobs", "jobs'--", '"jobs"; SELECT 1', "x" * 200]:
         with pytest.raises(asyncpg.PostgresError):
             await db.execute("SELECT * FROM talvix.watch($1::regclass, 'typed')", name)
     for agent_name in ["DROP", "a b", "a;b", "", "x" * 64]:
         with pytest.raises(asyncpg.PostgresError):
-            await db.execute("SELECT * FROM talvix.watch('jobs', $1)", agent_name)
-    assert await db.fetchval("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'jobs'::regclass") == 0
+            await db.execute("SELECT * FROM talvix.watch('scraped_jobs', $1)", agent_name)
+    assert await db.fetchval("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'scraped_jobs'::regclass") == 0
     assert await db.fetchval("SELECT count(*) FROM pg_class WHERE relkind = 'r'") == tables_before
 
     garbage = [{"job_id": "abc"}, {}, {"job_id": None}, {"job_id": [1]}, {"other": 1}]

@@ -50,19 +50,19 @@ async def test_migrate_dry_run_then_apply_then_up_to_date(empty_database_url: st
 
 
 async def test_watch_triggers_unwatch_enqueue_logs_stats(database_url: str, db: asyncpg.Connection) -> None:
-    await db.execute("CREATE TABLE jobs (id serial PRIMARY KEY, title text)")
-    watched = talvix(database_url, "watch", "jobs", "fit_scorer", "--on", "INSERT,UPDATE", "--when",
+    await db.execute("CREATE TABLE scraped_jobs (id serial PRIMARY KEY, title text)")
+    watched = talvix(database_url, "watch", "scraped_jobs", "fit_scorer", "--on", "INSERT,UPDATE", "--when",
                      "NEW.title IS NOT NULL", "--json")
     assert watched.returncode == 0, watched.stderr
     assert {r["operation"] for r in json.loads(watched.stdout)} == {"INSERT", "UPDATE"}
     listed = json.loads(talvix(database_url, "triggers", "--json").stdout)
-    assert [(r["relation"], r["agent"]) for r in listed] == [("jobs", "fit_scorer")] * 2
+    assert [(r["relation"], r["agent"]) for r in listed] == [("scraped_jobs", "fit_scorer")] * 2
 
-    bad = talvix(database_url, "watch", "jobs", "fit_scorer", "--when", "NEW.nope = 1")
+    bad = talvix(database_url, "watch", "scraped_jobs", "fit_scorer", "--when", "NEW.nope = 1")
     assert bad.returncode == 1 and "invalid condition for INSERT" in bad.stderr
 
-    assert talvix(database_url, "unwatch", "jobs", "fit_scorer").returncode == 0
-    assert talvix(database_url, "unwatch", "jobs", "fit_scorer").returncode == 1  # nothing left to detach
+    assert talvix(database_url, "unwatch", "scraped_jobs", "fit_scorer").returncode == 0
+    assert talvix(database_url, "unwatch", "scraped_jobs", "fit_scorer").returncode == 1  # nothing left to detach
 
     enq = talvix(database_url, "enqueue", "fit_scorer", "--payload", '{"mode": "full"}', "--json")
     event_id = json.loads(enq.stdout)["event_id"]
