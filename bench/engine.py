@@ -78,19 +78,14 @@ async def server() -> AsyncIterator[str]:
 @contextlib.asynccontextmanager
 async def fresh_database(server_dsn: str) -> AsyncIterator[str]:
     name = f"talvix_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(server_dsn)
-    await admin.execute(f"CREATE DATABASE {name}")
-    await admin.close()
-    dsn = server_dsn.rsplit("/", 1)[0] + f"/{name}"
+    dsn = await database.create_database(server_dsn, name)
     conn = await database.connect(dsn)
     await migrations.migrate(conn)
     await conn.close()
     try:
         yield dsn
     finally:
-        admin = await asyncpg.connect(server_dsn)
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await admin.close()
+        await database.drop_database(server_dsn, name)
 
 
 # ------------------------------------------------------------------------------------------ drain
@@ -162,26 +157,35 @@ async def produce(conn: asyncpg.Connection, rate: float, count: int) -> dict[int
     return sent
 
 
-async def latency(server_dsn: str, rate: float, count: int) -> dict[str, Any]:
+@contextlib.asynccontextmanager
+async def idle_worker(server_dsn: str) -> AsyncIterator[tuple[asyncpg.Connection, subprocess.Popen[bytes], Path]]:
+    """A fresh database, a worker process listening on it, a connection, and the worker's starts file."""
     async with fresh_database(server_dsn) as dsn:
         conn = await database.connect(dsn)
         starts_file = Path(tempfile.mkstemp(prefix="talvix-bench-", suffix=".json")[1])
         proc = start_worker_process(dsn, starts_file)
         try:
             await wait_worker_ready(conn)
-            await produce(conn, 50, 20)  # warm-up: prepared statements, caches
-            sent = await produce(conn, rate, count)
-            deadline = time.monotonic() + 30
-            while await conn.fetchval("SELECT count(*) FROM talvix.events WHERE status <> 'completed'"):
-                if time.monotonic() > deadline:
-                    raise TimeoutError("events not completed")
-                await asyncio.sleep(0.05)
+            yield conn, proc, starts_file
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(60)
+            await conn.close()
+
+
+async def latency(server_dsn: str, rate: float, count: int) -> dict[str, Any]:
+    async with idle_worker(server_dsn) as (conn, proc, starts_file):
+        await produce(conn, 50, 20)  # warm-up: prepared statements, caches
+        sent = await produce(conn, rate, count)
+        deadline = time.monotonic() + 30
+        while await conn.fetchval("SELECT count(*) FROM talvix.events WHERE status <> 'completed'"):
+            if time.monotonic() > deadline:
+                raise TimeoutError("events not completed")
+            await asyncio.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
         starts = {int(k): v for k, v in json.loads(starts_file.read_text()).items()}
         starts_file.unlink()
-        await conn.close()
     waits = [starts[i] - t for i, t in sent.items()]
     return {"rate": rate, **summary_ms(waits)}
 
@@ -222,26 +226,17 @@ async def floor(server_dsn: str, count: int, rate: float = 200) -> dict[str, Any
 
 
 async def idle(server_dsn: str, seconds: float) -> dict[str, Any]:
-    async with fresh_database(server_dsn) as dsn:
-        conn = await database.connect(dsn)
-        starts_file = Path(tempfile.mkstemp(prefix="talvix-bench-", suffix=".json")[1])
-        proc = start_worker_process(dsn, starts_file)
-        try:
-            await wait_worker_ready(conn)
-            await asyncio.sleep(10)  # past start-up and the janitor's first pass
-            stat = "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"
-            await conn.execute("SELECT pg_stat_clear_snapshot()")
-            before = await conn.fetchval(stat)
-            await asyncio.sleep(seconds)
-            await conn.execute("SELECT pg_stat_clear_snapshot()")
-            after = await conn.fetchval(stat)
-            rss_kb = int(next(line.split()[1] for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines()
-                              if line.startswith("VmRSS:")))
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(60)
-            starts_file.unlink(missing_ok=True)
-            await conn.close()
+    async with idle_worker(server_dsn) as (conn, proc, starts_file):
+        await asyncio.sleep(10)  # past start-up and the janitor's first pass
+        stat = "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"
+        await conn.execute("SELECT pg_stat_clear_snapshot()")
+        before = await conn.fetchval(stat)
+        await asyncio.sleep(seconds)
+        await conn.execute("SELECT pg_stat_clear_snapshot()")
+        after = await conn.fetchval(stat)
+        rss_kb = int(next(line.split()[1] for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines()
+                          if line.startswith("VmRSS:")))
+        starts_file.unlink(missing_ok=True)
     # Our own two stat reads are transactions too; leave them out.
     queries = max(0, after - before - 2)
     return {"seconds": seconds, "transactions": queries, "seconds_per_query": seconds / queries if queries else None,

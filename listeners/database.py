@@ -93,3 +93,28 @@ async def create_pool(settings: Settings, *, bookkeeping: bool = False) -> async
         reset=keep_session,
         server_settings=server_settings,
     )
+
+
+def with_database(dsn: str, name: str) -> str:
+    """The same server URL, pointing at database `name`."""
+    return dsn.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def create_database(server_dsn: str, name: str, template: str | None = None) -> str:
+    """Create database `name` (optionally a copy of `template`) on that server; returns its URL.
+    Names come from our own code (demo, tests, benchmarks), never from users."""
+    admin = await asyncpg.connect(server_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    finally:
+        await admin.close()
+    return with_database(server_dsn, name)
+
+
+async def drop_database(server_dsn: str, name: str) -> None:
+    admin = await asyncpg.connect(server_dsn)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+

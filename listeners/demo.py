@@ -113,10 +113,5 @@ async def run(keep_running: bool = False) -> int:
     data_dir = Path(os.environ.get("TALVIX_DEMO_PGDATA", Path.cwd() / ".talvix" / "postgres"))
     cli.console.print(f"no DATABASE_URL: starting a private PostgreSQL in {data_dir}")
     with LocalPostgres(data_dir) as pg:
-        admin = await database.connect(pg.dsn)
-        try:
-            await admin.execute(f"DROP DATABASE IF EXISTS {DEMO_DATABASE} WITH (FORCE)")
-            await admin.execute(f"CREATE DATABASE {DEMO_DATABASE}")
-        finally:
-            await admin.close()
-        return await _demo(pg.dsn.rsplit("/", 1)[0] + f"/{DEMO_DATABASE}", keep_running)
+        await database.drop_database(pg.dsn, DEMO_DATABASE)
+        return await _demo(await database.create_database(pg.dsn, DEMO_DATABASE), keep_running)

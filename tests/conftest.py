@@ -23,10 +23,6 @@ from listeners.local_postgres import LocalPostgres
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _with_database(dsn: str, name: str) -> str:
-    return dsn.rsplit("/", 1)[0] + f"/{name}"
-
-
 async def _reachable(dsn: str) -> bool:
     try:
         conn = await asyncpg.connect(dsn, timeout=3)
@@ -57,39 +53,22 @@ def template_database(pg_server: str) -> Iterator[str]:
     name = f"talvix_tpl_{os.getpid()}"
 
     async def create() -> None:
-        admin = await asyncpg.connect(pg_server)
-        await admin.execute(f"DROP DATABASE IF EXISTS {name}")
-        await admin.execute(f"CREATE DATABASE {name}")
-        await admin.close()
-        conn = await database.connect(_with_database(pg_server, name))
+        await database.drop_database(pg_server, name)
+        conn = await database.connect(await database.create_database(pg_server, name))
         await migrations.migrate(conn)
         await conn.close()
 
-    async def drop() -> None:
-        admin = await asyncpg.connect(pg_server)
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await admin.close()
-
     asyncio.run(create())
     yield name
-    asyncio.run(drop())
+    asyncio.run(database.drop_database(pg_server, name))
 
 
 @pytest.fixture
 async def database_url(pg_server: str, template_database: str) -> AsyncIterator[str]:
     """A fresh database with every migration applied, dropped after the test."""
     name = f"talvix_t_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(pg_server)
-    try:
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template_database}")
-    finally:
-        await admin.close()
-    yield _with_database(pg_server, name)
-    admin = await asyncpg.connect(pg_server)
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        await admin.close()
+    yield await database.create_database(pg_server, name, template=template_database)
+    await database.drop_database(pg_server, name)
 
 
 @pytest.fixture

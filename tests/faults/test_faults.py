@@ -115,10 +115,7 @@ async def insert_with_retry(dsn: str, n: int, payload: dict[str, object]) -> int
 
 async def test_postgres_restart_during_a_burst(tmp_path: Path) -> None:
     async with throwaway_cluster() as pg:
-        admin = await asyncpg.connect(pg.dsn)
-        await admin.execute("CREATE DATABASE faults")
-        await admin.close()
-        dsn = pg.dsn.rsplit("/", 1)[0] + "/faults"
+        dsn = await database.create_database(pg.dsn, "faults")
         conn = await database.connect(dsn)
         await migrations.migrate(conn)
         await conn.execute(EFFECTS_TABLE)

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
+from listeners import database
 from tests.support.workers import REPO
 
 
@@ -26,13 +27,8 @@ def talvix(database_url: str | None, *args: str) -> subprocess.CompletedProcess[
 @pytest.fixture
 async def empty_database_url(pg_server: str) -> AsyncIterator[str]:
     name = f"talvix_empty_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(pg_server)
-    await admin.execute(f"CREATE DATABASE {name}")
-    await admin.close()
-    yield pg_server.rsplit("/", 1)[0] + f"/{name}"
-    admin = await asyncpg.connect(pg_server)
-    await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    await admin.close()
+    yield await database.create_database(pg_server, name)
+    await database.drop_database(pg_server, name)
 
 
 async def test_migrate_dry_run_then_apply_then_up_to_date(empty_database_url: str) -> None:
@@ -81,3 +77,43 @@ async def test_worker_with_unknown_agent_setting_exits_2(database_url: str) -> N
     result = talvix(database_url, "worker", "--agents", "nope")
     assert result.returncode == 2
     assert "names unknown agent(s) nope" in result.stderr
+
+
+async def test_gateway_names_every_missing_setting() -> None:
+    result = talvix(None, "gateway")
+    assert result.returncode == 2
+    assert "missing required settings: AES_SESSION_KEY, GATEWAY_DATABASE_URL, SUPABASE_JWT_SECRET" in result.stderr
+
+
+async def test_worker_serves_http_when_a_port_is_set(database_url: str) -> None:
+    import asyncio
+
+    import aiohttp
+
+    from listeners.local_postgres import free_port
+    from tests.support.waiting import wait_for
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TALVIX_")}
+    env.update({"DATABASE_URL": database_url, "TALVIX_HTTP_PORT": str(port), "AGENT_SECRET": "s3cret-for-this-test",
+                "TALVIX_HANDLER_MODULES": "tests.support.agents", "PYTHONPATH": str(REPO)})
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "listeners", "worker", cwd=REPO, env=env,
+                                                stderr=asyncio.subprocess.PIPE)
+    try:
+        async with aiohttp.ClientSession() as http:
+            async def healthy() -> bool:
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                        return resp.status == 200
+                except aiohttp.ClientConnectionError:
+                    return False
+
+            await wait_for(healthy, timeout=30, interval=0.1, message="worker HTTP API up")
+            async with http.post(f"http://127.0.0.1:{port}/api/agents/probe?wait=10", json={"payload": {"records": 3}},
+                                 headers={"X-Agent-Secret": "s3cret-for-this-test"}) as resp:
+                assert (resp.status, (await resp.json())["records_processed"]) == (200, 3)
+    finally:
+        proc.terminate()
+        _, stderr = await proc.communicate()
+    assert proc.returncode == 0
+    assert b"s3cret-for-this-test" not in stderr
