@@ -143,7 +143,11 @@ class Runner:
 
         try:
             if agent.payload_model is not None:
-                ctx.input = agent.payload_model.model_validate(event.payload)
+                try:
+                    ctx.input = agent.payload_model.model_validate(event.payload)
+                except pydantic.ValidationError as exc:
+                    raise PermanentError(f"malformed payload for {agent.name}: " + "; ".join(
+                        f"{'.'.join(map(str, e['loc'])) or 'payload'}: {e['msg']}" for e in exc.errors())) from None
             async with deadline:
                 result = await agent.handler(ctx)
             if result is not None and (isinstance(result, bool) or not isinstance(result, int)):
@@ -155,15 +159,10 @@ class Runner:
         except Skip as exc:
             run_log.info("skipped: %s", exc.reason)
             return outcome("skipped", "skipped", error=exc.reason[:500])
-        except pydantic.ValidationError as exc:
-            message = f"malformed payload for {agent.name}: " + "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'payload'}: {e['msg']}" for e in exc.errors()
-            )
-            run_log.error("%s", message)
-            return outcome("failed", "failed", error=message[:500])
         except PermanentError as exc:
             run_log.error("failed permanently: %s", exc)
-            return outcome("failed", "failed", error=describe(exc)[:500])
+            message = str(exc) if str(exc).startswith("malformed payload") else describe(exc)
+            return outcome("failed", "failed", error=message[:500])
         except asyncio.CancelledError:
             if self.accepting:
                 raise
