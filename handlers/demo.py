@@ -10,7 +10,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from listeners.registry import Context, PermanentError, Skip, agent
+from listeners.registry import Context, PermanentError, Skip, WatchPayload, agent
 
 KEYWORDS = ("python", "postgres", "asyncio", "selenium", "llm", "remote", "backend", "sql")
 
@@ -20,12 +20,8 @@ class RowRef(BaseModel):
     id: int
 
 
-class RowEvent(BaseModel):
-    """The payload a talvix.watch trigger writes: the table, the operation and the row's key."""
-
-    table: str
-    op: str
-    row: RowRef
+class RowEvent(WatchPayload):
+    row: RowRef  # type: ignore[assignment]
 
 
 class ScoreRef(BaseModel):
@@ -33,10 +29,8 @@ class ScoreRef(BaseModel):
     posting_id: int
 
 
-class ScoreEvent(BaseModel):
-    table: str
-    op: str
-    row: ScoreRef
+class ScoreEvent(WatchPayload):
+    row: ScoreRef  # type: ignore[assignment]
 
 
 def keyword_score(title: str, description: str) -> tuple[int, list[str]]:

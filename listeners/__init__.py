@@ -6,6 +6,6 @@ Handlers use only what this module exports:
 """
 
 from listeners.enqueue import enqueue
-from listeners.registry import Context, Event, PermanentError, Skip, agent
+from listeners.registry import Context, Event, PermanentError, Skip, WatchPayload, agent
 
-__all__ = ["Context", "Event", "PermanentError", "Skip", "agent", "enqueue"]
+__all__ = ["Context", "Event", "PermanentError", "Skip", "WatchPayload", "agent", "enqueue"]

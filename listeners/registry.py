@@ -17,7 +17,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 import pydantic
@@ -28,6 +28,15 @@ if TYPE_CHECKING:
     from listeners.settings import Settings
 
 AGENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+class WatchPayload(pydantic.BaseModel):
+    """The payload a talvix.watch trigger writes. Agents subclass it to type `row` (the primary key,
+    user_id, and any columns the watch names)."""
+
+    table: str
+    op: Literal["INSERT", "UPDATE", "DELETE"]
+    row: dict[str, Any]
 
 
 class Skip(Exception):

@@ -52,7 +52,8 @@ async def test_watch_triggers_unwatch_enqueue_logs_stats(database_url: str, db: 
     assert watched.returncode == 0, watched.stderr
     assert {r["operation"] for r in json.loads(watched.stdout)} == {"INSERT", "UPDATE"}
     listed = json.loads(talvix(database_url, "triggers", "--json").stdout)
-    assert [(r["relation"], r["agent"]) for r in listed] == [("scraped_jobs", "fit_scorer")] * 2
+    assert [(r["relation"], r["agent"]) for r in listed if r["relation"] == "scraped_jobs"] == [("scraped_jobs", "fit_scorer")] * 2
+    assert ("resumes", "resume_intelligence") in {(r["relation"], r["agent"]) for r in listed}  # the pipeline's own
 
     bad = talvix(database_url, "watch", "scraped_jobs", "fit_scorer", "--when", "NEW.nope = 1")
     assert bad.returncode == 1 and "invalid condition for INSERT" in bad.stderr

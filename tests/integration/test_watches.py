@@ -23,8 +23,11 @@ async def events(db: asyncpg.Connection) -> list[asyncpg.Record]:
 
 
 async def nothing_created(db: asyncpg.Connection) -> bool:
-    triggers = await db.fetchval("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'talvix_%'")
-    watches = await db.fetchval("SELECT count(*) FROM talvix.watches")
+    """No trigger on the test's table and no watch by the test's agents (the pipeline's own watches,
+    attached by migration, stay)."""
+    triggers = await db.fetchval("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'talvix_%' "
+                                 "AND tgrelid = to_regclass('postings')")
+    watches = await db.fetchval("SELECT count(*) FROM talvix.watches WHERE agent IN ('a', 'Bad-Name')")
     return triggers == 0 and watches == 0
 
 
@@ -82,7 +85,7 @@ async def test_watch_is_idempotent_and_replaces_its_condition(postings: asyncpg.
     await db.execute("SELECT talvix.watch('postings', 'a', condition => $$NEW.status = 'x'$$)")
     await db.execute("SELECT talvix.watch('postings', 'a', condition => $$NEW.status = 'y'$$)")
     assert await db.fetchval("SELECT count(*) FROM pg_trigger WHERE tgname = 'talvix_a_insert'") == 1
-    assert await db.fetchval("SELECT condition FROM talvix.watches") == "NEW.status = 'y'"
+    assert await db.fetchval("SELECT condition FROM talvix.watches WHERE agent = 'a'") == "NEW.status = 'y'"
     await db.execute("INSERT INTO postings (status) VALUES ('x'), ('y')")
     assert [r["payload"]["row"]["id"] for r in await events(db)] == [2]
 
@@ -91,7 +94,7 @@ async def test_unwatch_removes_trigger_and_listing(postings: asyncpg.Connection)
     db = postings
     await db.execute("SELECT talvix.watch('postings', 'a', '{INSERT,UPDATE,DELETE}')")
     assert await db.fetchval("SELECT talvix.unwatch('postings', 'a', '{DELETE}')") == 1
-    assert sorted(await db.fetch("SELECT operation FROM talvix.watches")) == [("INSERT",), ("UPDATE",)]
+    assert sorted(await db.fetch("SELECT operation FROM talvix.watches WHERE agent = 'a'")) == [("INSERT",), ("UPDATE",)]
     assert await db.fetchval("SELECT talvix.unwatch('postings', 'a')") == 2
     await db.execute("INSERT INTO postings DEFAULT VALUES")
     assert await events(db) == []
@@ -166,7 +169,7 @@ async def test_view_is_refused(postings: asyncpg.Connection) -> None:
 async def test_dropped_table_leaves_no_stale_watch(postings: asyncpg.Connection) -> None:
     await postings.execute("SELECT talvix.watch('postings', 'a')")
     await postings.execute("DROP TABLE postings")
-    assert await postings.fetchval("SELECT count(*) FROM talvix.watches") == 0
+    assert await postings.fetchval("SELECT count(*) FROM talvix.watches WHERE agent = 'a'") == 0
 
 
 async def test_app_role_without_engine_privileges_still_triggers_work(postings: asyncpg.Connection) -> None:

@@ -1,0 +1,106 @@
+"""resume_intelligence: a resume row arrives → a structured summary, stored; the user's fit scores
+are marked stale so the scorer runs again. Think mode (the seed: complex logic)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+from uuid import UUID
+
+import pydantic
+
+from handlers import llm, storage
+from listeners.registry import Context, PermanentError, Skip, WatchPayload, agent
+
+SENIORITY = ("intern", "junior", "mid", "senior", "lead")
+PERSONA = ("student", "early_career", "professional", "switcher", "returning", "freelancer")
+MAX_RESUME_CHARS = 40_000
+
+
+class ResumeRow(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="ignore")
+    id: UUID
+
+
+class ResumeEvent(WatchPayload):
+    row: ResumeRow  # type: ignore[assignment]
+
+
+class ResumeSummary(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    skills: list[str] = pydantic.Field(max_length=60)
+    years_experience: float = pydantic.Field(ge=0, le=60)
+    seniority: Literal["intern", "junior", "mid", "senior", "lead"]
+    titles: list[str] = pydantic.Field(max_length=20)
+    education: list[str] = pydantic.Field(max_length=10)
+    persona: Literal["student", "early_career", "professional", "switcher", "returning", "freelancer"]
+
+
+# The offline model's vocabulary: what it can recognise without an LLM.
+SKILLS = ("python", "java", "javascript", "typescript", "go", "rust", "sql", "postgres", "postgresql", "react",
+          "node", "django", "flask", "fastapi", "asyncio", "aws", "gcp", "azure", "docker", "kubernetes", "linux",
+          "selenium", "pandas", "numpy", "machine learning", "llm", "excel", "figma", "c++", "html", "css", "git")
+TITLE_WORDS = ("engineer", "developer", "analyst", "manager", "designer", "scientist", "intern", "consultant", "lead")
+DEGREE = re.compile(r"\b(b\.?tech|b\.?e\.?|b\.?sc|m\.?tech|m\.?sc|mba|bachelor|master|ph\.?d)\b", re.IGNORECASE)
+
+
+def offline_summary(text: str) -> ResumeSummary:
+    """Deterministic, not an LLM: keyword and pattern matching over the resume text."""
+    lower = text.lower()
+    skills = [s for s in SKILLS if re.search(rf"(?<![a-z0-9+]){re.escape(s)}(?![a-z0-9+])", lower)]
+    years = max((float(y) for y in re.findall(r"(\d{1,2}(?:\.\d)?)\+?\s*(?:years|yrs)", lower)), default=0.0)
+    seniority = ("intern" if years < 0.5 else "junior" if years < 2 else "mid" if years < 5
+                 else "senior" if years < 10 else "lead")
+    lines = [line.strip(" -•\t") for line in text.splitlines() if line.strip()]
+    titles = [line for line in lines if len(line) < 80 and any(w in line.lower() for w in TITLE_WORDS)][:5]
+    education = [line for line in lines if DEGREE.search(line)][:3]
+    persona = "student" if years < 0.5 else "early_career" if years < 3 else "professional"
+    return ResumeSummary(skills=skills, years_experience=years, seniority=seniority, titles=titles,
+                         education=education, persona=persona)
+
+
+def instructions(text: str) -> str:
+    return (
+        "Read this resume and summarise it. skills: concrete technical and professional skills, lower-case. "
+        "years_experience: total professional years (0 for students). seniority: one of "
+        f"{', '.join(SENIORITY)}. titles: job titles held, most recent first. education: degrees with "
+        f"institution. persona: one of {', '.join(PERSONA)}. Use only facts in the resume.\n\n"
+        f"RESUME:\n{text}"
+    )
+
+
+async def read_resume(ctx: Context, resume: dict) -> str:
+    if resume["raw_text"]:
+        return resume["raw_text"]
+    path = storage.resolve(resume["storage_path"])
+    if path.suffix.lower() not in (".txt", ".md"):
+        raise PermanentError(f"resume file type {path.suffix or '(none)'} is not supported yet: upload text (.txt, .md)")
+    try:
+        return path.read_text(errors="replace")
+    except FileNotFoundError:
+        raise PermanentError(f"resume file {resume['storage_path']!r} does not exist under the storage root") from None
+
+
+@agent("resume_intelligence", concurrency=4, timeout=240, max_attempts=3, payload_model=ResumeEvent)
+async def resume_intelligence(ctx: Context) -> int:
+    assert isinstance(ctx.input, ResumeEvent)
+    resume = await ctx.db.fetchrow("SELECT * FROM public.resumes WHERE id = $1", ctx.input.row.id)
+    if resume is None:
+        raise PermanentError(f"resume {ctx.input.row.id} no longer exists")
+    if resume["parse_status"] == "parsed":
+        raise Skip(f"resume {resume['id']} is already parsed")
+    text = (await read_resume(ctx, dict(resume))).strip()
+    if not text:
+        raise PermanentError(f"resume {resume['id']} is empty")
+    settings = llm.load_llm_settings()
+    completion = await llm.complete(
+        settings, "resume_intelligence", role="Resume analyst", instructions=instructions(text[:MAX_RESUME_CHARS]),
+        output=ResumeSummary, thinking=True, offline=lambda: offline_summary(text))
+    ctx.metadata.update(completion.metadata)
+    # One transaction: the summary and the stale flag together, or neither.
+    async with ctx.db.acquire() as conn, conn.transaction():
+        await conn.execute(
+            "UPDATE public.resumes SET summary = $2, parse_status = 'parsed', parse_error = NULL, parsed_at = now() "
+            "WHERE id = $1", resume["id"], completion.value.model_dump())
+        await conn.execute("UPDATE public.users SET fit_scores_stale = true WHERE id = $1", resume["user_id"])
+    return 1
