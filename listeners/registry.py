@@ -91,6 +91,14 @@ class Context:
     def attempt(self) -> int:
         return self.event.attempt
 
+    async def release_dedup_key(self) -> None:
+        """For handlers that process "everything new so far": call it before reading. Work arriving
+        from then on queues as one new pending event instead of being folded into this running one,
+        so nothing can slip in between the read and the end of the run."""
+        from listeners import database
+
+        await self.db.execute(database.query("release_dedup_key"), self.event.id)
+
 
 Handler = Callable[[Context], Awaitable["int | None"]]
 

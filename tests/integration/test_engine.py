@@ -355,3 +355,26 @@ async def test_skip_reason_is_recorded(db: asyncpg.Connection, database_url: str
     async with running_worker(database_url, [Agent("gate", gate)]):
         await wait_for(lambda: settled(db, 1), timeout=5)
     assert await db.fetchval("SELECT error_message FROM agent_logs WHERE status = 'skipped'") == "LinkedIn budget spent for today"
+
+
+async def test_release_dedup_key_lets_new_work_queue_during_a_run(db: asyncpg.Connection, database_url: str) -> None:
+    started, proceed = asyncio.Event(), asyncio.Event()
+    runs: list[int] = []
+
+    async def collector(ctx: Context) -> int:
+        await ctx.release_dedup_key()
+        runs.append(ctx.event.id)
+        started.set()
+        await proceed.wait()
+        return 1
+
+    await enqueue(db, "collector", {}, dedup_key="new-jobs")
+    async with running_worker(database_url, [Agent("collector", collector, concurrency=1)]):
+        await asyncio.wait_for(started.wait(), 5)
+        # While the first run goes on, two more arrivals fold into ONE new pending event.
+        second = await enqueue(db, "collector", {}, dedup_key="new-jobs")
+        assert second is not None
+        assert await enqueue(db, "collector", {}, dedup_key="new-jobs") is None
+        proceed.set()
+        await wait_for(lambda: settled(db, 2), timeout=10)
+    assert len(runs) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,10 +54,19 @@ async def insert_resume(db: asyncpg.Connection, text: str | None = RESUME, path:
     return user, resume
 
 
+def serving(*agents: str) -> dict:
+    """Register every agent, as production workers do, and serve only these."""
+    return {"handlers": REGISTRY.values(), "agents": list(agents)}
+
+
+async def settled(db: asyncpg.Connection, *agents: str) -> bool:
+    return await db.fetchval("SELECT count(*) = 0 FROM talvix.events WHERE finished_at IS NULL AND agent = ANY($1)",
+                             list(agents))
+
+
 async def run_until_finished(database_url: str, db: asyncpg.Connection) -> None:
-    async with running_worker(database_url, [REGISTRY["resume_intelligence"]]):
-        await wait_for(lambda: db.fetchval("SELECT count(*) = 0 FROM talvix.events WHERE finished_at IS NULL"),
-                       timeout=60, message="resume event finished")
+    async with running_worker(database_url, **serving("resume_intelligence")):
+        await wait_for(lambda: settled(db, "resume_intelligence"), timeout=60, message="resume event finished")
 
 
 async def test_resume_insert_leads_to_summary_through_the_trigger(provider: StandIn, db: asyncpg.Connection,
@@ -73,7 +83,7 @@ async def test_resume_insert_leads_to_summary_through_the_trigger(provider: Stan
     assert request["response_format"]["type"] == "json_schema"
     assert request["response_format"]["json_schema"]["name"] == "ResumeSummary"
     assert "6 years building Python" in request["messages"][-1]["content"]
-    log = await db.fetchrow("SELECT status, metadata FROM agent_logs")
+    log = await db.fetchrow("SELECT status, metadata FROM agent_logs WHERE agent_name = 'resume_intelligence'")
     assert log["status"] == "completed"
     assert (log["metadata"]["model"], log["metadata"]["offline"], log["metadata"]["total_tokens"]) == ("sarvam-m", False, 150)
 
@@ -108,7 +118,7 @@ async def test_provider_failures_end_in_a_failed_run_without_partial_rows(
     provider.reply(*answers)
     user, resume = await insert_resume(db)
     await run_until_finished(database_url, db)
-    event = await db.fetchrow("SELECT status, attempts, last_error FROM talvix.events")
+    event = await db.fetchrow("SELECT status, attempts, last_error FROM talvix.events WHERE agent = 'resume_intelligence'")
     assert event["status"] == "failed" and event["attempts"] == 3
     assert message in event["last_error"]
     row = await db.fetchrow("SELECT parse_status, summary FROM resumes WHERE id = $1", resume)
@@ -127,7 +137,7 @@ async def test_without_a_key_the_offline_model_answers_and_says_so(standin: Stan
     summary = await db.fetchval("SELECT summary FROM resumes WHERE id = $1", resume)
     assert summary == offline_summary(RESUME).model_dump()
     assert summary["years_experience"] == 6.0 and "python" in summary["skills"]
-    metadata = await db.fetchval("SELECT metadata FROM agent_logs")
+    metadata = await db.fetchval("SELECT metadata FROM agent_logs WHERE agent_name = 'resume_intelligence'")
     assert (metadata["model"], metadata["offline"]) == (OFFLINE_MODEL, True)
 
 
@@ -144,4 +154,89 @@ async def test_resume_files_must_stay_inside_the_storage_root(provider: StandIn,
     assert await db.fetchval("SELECT parse_status FROM resumes WHERE id = $1", good) == "parsed"
     assert await db.fetchval("SELECT parse_status FROM resumes WHERE id = $1", bad) == "pending"
     assert "outside the storage root" in await db.fetchval(
-        "SELECT error_message FROM agent_logs WHERE status = 'failed'")
+        "SELECT error_message FROM agent_logs WHERE status = 'failed' AND agent_name = 'resume_intelligence'")
+
+
+# ------------------------------------------------------------------------------------ fit_scorer
+
+def score_jobs_in_prompt(body: dict) -> dict:
+    """The stand-in's answer to a fit request: a score per JOB id it was shown (higher ids score higher)."""
+    ids = [int(i) for i in re.findall(r"JOB (\d+):", body["messages"][-1]["content"])]
+    return {"scores": [{"job_id": i, "score": 60 + (i % 4) * 10, "label": "good",
+                        "recommendation": "apply" if 60 + (i % 4) * 10 >= 75 else "consider",
+                        "reasons": ["python"], "missing_skills": ["go"]} for i in ids]}
+
+
+async def make_candidate(db: asyncpg.Connection, **profile: object) -> uuid.UUID:
+    user = uuid.uuid4()
+    await db.execute("INSERT INTO users (id, email, auto_apply_enabled, fit_score_threshold, profile) "
+                     "VALUES ($1, $2, true, 75, $3)", user, f"{user}@x.dev", dict(profile))
+    await db.execute("INSERT INTO resumes (user_id, raw_text, parse_status, summary, parsed_at) "
+                     "VALUES ($1, 'x', 'parsed', $2, now())", user, SUMMARY)
+    return user
+
+
+async def test_bulk_jobs_insert_scores_in_batches_and_queues_applications(
+        provider: StandIn, db: asyncpg.Connection, database_url: str) -> None:
+    user = await make_candidate(db)
+    await db.execute("INSERT INTO user_company_prefs (user_id, company, pref_type) VALUES ($1, 'EvilCorp', 'blacklist')", user)
+    for _ in range(4):
+        provider.reply(score_jobs_in_prompt)
+    await db.execute("INSERT INTO jobs (fingerprint, title, company, apply_url, platform, description) "
+                     "SELECT 'fp' || i, 'Backend Engineer ' || i, CASE WHEN i = 3 THEN 'EvilCorp' ELSE 'Co' || i END, "
+                     "'https://jobs.example/' || i, 'greenhouse', 'python postgres' FROM generate_series(1, 20) i")
+    # One bulk insert, one event.
+    assert await db.fetchval("SELECT count(*) FROM talvix.events WHERE agent = 'fit_scorer'") == 1
+    async with running_worker(database_url, **serving("fit_scorer")):
+        await wait_for(lambda: settled(db, "fit_scorer"), timeout=60, message="fit scoring finished")
+    assert await db.fetchval("SELECT status FROM talvix.events WHERE agent = 'fit_scorer'") == "completed"
+    # The blacklisted company's job never reached the model; the rest went 8 at most per call, No-Think.
+    shown = [int(i) for r in provider.requests for i in re.findall(r"JOB (\d+):", r["messages"][-1]["content"])]
+    blacklisted = await db.fetchval("SELECT id FROM jobs WHERE company = 'EvilCorp'")
+    assert blacklisted not in shown and len(shown) == 19 == len(set(shown))
+    assert all(len(re.findall(r"JOB \d+:", r["messages"][-1]["content"])) <= 8 for r in provider.requests)
+    assert all(r["reasoning_effort"] is None for r in provider.requests)
+    scores = dict(await db.fetch("SELECT job_id, score FROM job_fit_scores WHERE user_id = $1", user))
+    assert scores == {i: 60 + (i % 4) * 10 for i in shown}
+    queued = {r["job_id"] for r in await db.fetch(
+        "SELECT job_id FROM job_applications WHERE user_id = $1 AND auto_status = 'queued'", user)}
+    assert queued == {i for i, s in scores.items() if s >= 75}
+    metadata = await db.fetchval("SELECT metadata FROM agent_logs WHERE agent_name = 'fit_scorer'")
+    assert metadata["calls"] == len(provider.requests) and metadata["queued_applications"] == len(queued)
+
+
+async def test_model_skipping_a_job_fails_the_run_without_partial_rows(
+        provider: StandIn, db: asyncpg.Connection, database_url: str) -> None:
+    await make_candidate(db)
+    provider.reply(*[lambda body: {"scores": score_jobs_in_prompt(body)["scores"][1:]}] * 5)
+    await db.execute("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
+                     "SELECT 'fp' || i, 'Engineer', 'Co', 'https://j.example', 'lever' FROM generate_series(1, 3) i")
+    async with running_worker(database_url, **serving("fit_scorer")):
+        await wait_for(lambda: settled(db, "fit_scorer"), timeout=60, message="fit scoring finished")
+    event = await db.fetchrow("SELECT status, last_error FROM talvix.events WHERE agent = 'fit_scorer'")
+    assert event["status"] == "failed" and "but was asked for" in event["last_error"]
+    assert await db.fetchval("SELECT count(*) FROM job_fit_scores") == 0
+
+
+async def test_offline_pipeline_resume_to_queued_application(standin: StandIn, db: asyncpg.Connection,
+                                                             database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    standin.reset()
+    monkeypatch.delenv("SARVAM_API_KEY", raising=False)
+    monkeypatch.delenv("TALVIX_LLM_API_KEY", raising=False)
+    await db.executemany(
+        "INSERT INTO jobs (fingerprint, title, company, apply_url, platform, description) VALUES ($1, $2, $3, $4, $5, $6)",
+        [("a", "Senior Backend Engineer", "Acme", "https://a.example", "greenhouse", "python asyncio postgresql aws docker"),
+         ("b", "Frontend Developer", "Pixel", "https://b.example", "lever", "react css figma typescript")])
+    user = uuid.uuid4()
+    await db.execute("INSERT INTO users (id, email) VALUES ($1, 'o@x.dev')", user)
+    await db.execute("INSERT INTO resumes (user_id, raw_text) VALUES ($1, $2)", user, RESUME)
+    await db.execute("UPDATE users SET auto_apply_enabled = true WHERE id = $1", user)
+    async with running_worker(database_url, **serving("resume_intelligence", "fit_scorer")):
+        await wait_for(lambda: db.fetchval("SELECT count(*) = 2 FROM job_fit_scores"), timeout=60, message="scores")
+        await wait_for(lambda: settled(db, "resume_intelligence", "fit_scorer"), timeout=60, message="pipeline settled")
+    assert standin.requests == []
+    scores = dict(await db.fetch("SELECT j.company, s.score FROM job_fit_scores s JOIN jobs j ON j.id = s.job_id"))
+    assert scores["Acme"] >= 75 > scores["Pixel"]
+    assert [r["company"] for r in await db.fetch(
+        "SELECT j.company FROM job_applications a JOIN jobs j ON j.id = a.job_id WHERE a.auto_status = 'queued'")] == ["Acme"]
+    assert not await db.fetchval("SELECT fit_scores_stale FROM users WHERE id = $1", user)

@@ -5,6 +5,7 @@ Every request body is recorded; each test scripts the answers:
     standin.reply({"skills": [...]})        JSON content (a dict or a string, sent as given)
     standin.reply(429, 500)                 an HTTP error status
     standin.reply(Slow(2.0, content))       answer after a delay
+    standin.reply(lambda body: {...})       compute the answer from the request body
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class StandIn:
         if isinstance(item, Slow):
             await asyncio.sleep(item.seconds)
             item = item.content
+        if callable(item):
+            item = item(body)
         if isinstance(item, int):
             return web.json_response({"error": {"message": f"stand-in says {item}", "type": "server_error"}},
                                      status=item)
