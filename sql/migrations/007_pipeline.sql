@@ -4,7 +4,8 @@
 --   resumes INSERT ──► resume_intelligence ──► resumes.parse_status = 'parsed'
 --   resumes parsed, users auto-apply switched on ──► fit_scorer (that user, full rescan, Think)
 --   jobs INSERT (a whole bulk insert = one event) ──► fit_scorer (new jobs, every user, No-Think)
---   fit_scorer ──► job_applications INSERT (auto_status 'queued') ──► document_tailor …
+--   fit_scorer ──► job_applications INSERT (auto_status 'queued') ──► document_tailor
+--   document_tailor ──► documents written, auto_status 'ready' (the apply step is attached to 'ready')
 SELECT talvix.watch('public.resumes', 'resume_intelligence', '{INSERT}');
 SELECT talvix.watch('public.resumes', 'fit_scorer', '{UPDATE}',
                     condition => $$NEW.parse_status = 'parsed' AND OLD.parse_status IS DISTINCT FROM 'parsed'$$,
@@ -14,3 +15,7 @@ SELECT talvix.watch('public.users', 'fit_scorer', '{UPDATE}',
 -- columns => '{}' gives every inserted row the same dedup key: one event per batch of new jobs.
 SELECT talvix.watch('public.jobs', 'fit_scorer', '{INSERT}', columns => '{}', dedup => true,
                     delay => interval '1 second');
+SELECT talvix.watch('public.job_applications', 'document_tailor', '{INSERT}',
+                    condition => $$NEW.auto_status = 'queued'$$, dedup => true);
+SELECT talvix.watch('public.job_applications', 'document_tailor', '{UPDATE}',
+                    condition => $$NEW.auto_status = 'queued' AND OLD.auto_status IS DISTINCT FROM 'queued'$$, dedup => true);

@@ -240,3 +240,45 @@ async def test_offline_pipeline_resume_to_queued_application(standin: StandIn, d
     assert [r["company"] for r in await db.fetch(
         "SELECT j.company FROM job_applications a JOIN jobs j ON j.id = a.job_id WHERE a.auto_status = 'queued'")] == ["Acme"]
     assert not await db.fetchval("SELECT fit_scores_stale FROM users WHERE id = $1", user)
+
+
+# ------------------------------------------------------------------------------- document_tailor
+
+async def test_queued_application_gets_documents_and_becomes_ready(
+        provider: StandIn, db: asyncpg.Connection, database_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STORAGE_ROOT", str(tmp_path / "storage"))
+    user = await make_candidate(db)
+    job = await db.fetchval("INSERT INTO jobs (fingerprint, title, company, apply_url, platform, description) "
+                            "VALUES ('t1', 'Backend Engineer', 'Acme', 'https://a.example', 'greenhouse', 'python') RETURNING id")
+    docs = {"resume_markdown": "# Asha Rao\n\n" + "Python and PostgreSQL services. " * 5,
+            "cover_letter": "Dear Acme team,\n\n" + "I build reliable backends. " * 5}
+    provider.reply(docs)
+    app = await db.fetchval("INSERT INTO job_applications (user_id, job_id) VALUES ($1, $2) RETURNING id", user, job)
+    async with running_worker(database_url, **serving("document_tailor")):
+        await wait_for(lambda: settled(db, "document_tailor"), timeout=60, message="tailoring finished")
+    row = await db.fetchrow("SELECT auto_status, tailored_resume_path, cover_letter_path FROM job_applications WHERE id = $1", app)
+    assert row["auto_status"] == "ready"
+    assert row["tailored_resume_path"] == f"tailored/{user}/{app}.md"
+    assert (tmp_path / "storage" / row["tailored_resume_path"]).read_text() == docs["resume_markdown"]
+    assert (tmp_path / "storage" / row["cover_letter_path"]).read_text() == docs["cover_letter"]
+    (request,) = provider.requests
+    assert request["reasoning_effort"] == "medium" and request["response_format"]["json_schema"]["name"] == "TailoredDocuments"
+    assert "Backend Engineer at Acme" in request["messages"][-1]["content"]
+
+
+async def test_tailoring_failure_leaves_the_application_queued(
+        provider: StandIn, db: asyncpg.Connection, database_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STORAGE_ROOT", str(tmp_path / "storage"))
+    user = await make_candidate(db)
+    job = await db.fetchval("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
+                            "VALUES ('t2', 'Engineer', 'Beta', 'https://b.example', 'lever') RETURNING id")
+    provider.reply(*[{"resume_markdown": "too short", "cover_letter": "x"}] * 5)
+    app = await db.fetchval("INSERT INTO job_applications (user_id, job_id) VALUES ($1, $2) RETURNING id", user, job)
+    async with running_worker(database_url, **serving("document_tailor")):
+        await wait_for(lambda: settled(db, "document_tailor"), timeout=60, message="tailoring finished")
+    assert await db.fetchval("SELECT auto_status FROM job_applications WHERE id = $1", app) == "queued"
+    assert "does not fit TailoredDocuments" in await db.fetchval(
+        "SELECT last_error FROM talvix.events WHERE agent = 'document_tailor'")
+    assert not (tmp_path / "storage" / "tailored").exists()

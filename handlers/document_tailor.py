@@ -1,0 +1,105 @@
+"""document_tailor: a queued application → a tailored resume and a cover letter for that job, written
+under the storage root, their paths recorded, and the application marked 'ready'.
+
+The apply step waits by trigger condition, not by timer: auto_apply is attached to auto_status
+becoming 'ready', which only this agent sets, in the same UPDATE that records the document paths.
+So an application can never be applied to before its documents exist. Think mode (the seed's A10).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pydantic
+
+from handlers import llm, storage
+from listeners.registry import Context, PermanentError, Skip, WatchPayload, agent
+
+
+class ApplicationRow(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="ignore")
+    id: UUID
+
+
+class ApplicationEvent(WatchPayload):
+    row: ApplicationRow  # type: ignore[assignment]
+
+
+class TailoredDocuments(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    resume_markdown: str = pydantic.Field(min_length=50, max_length=20_000)
+    cover_letter: str = pydantic.Field(min_length=50, max_length=6_000)
+
+
+def offline_documents(summary: dict[str, Any], job: dict[str, Any], name: str) -> TailoredDocuments:
+    """Deterministic, not an LLM: the summary re-ordered around the job's own words."""
+    text = f"{job['title']} {job['description']}".lower()
+    skills = summary.get("skills", [])
+    relevant = [s for s in skills if re.search(rf"(?<![a-z0-9+]){re.escape(s.lower())}(?![a-z0-9+])", text)]
+    ordered = relevant + [s for s in skills if s not in relevant]
+    resume = "\n".join([
+        f"# {name}", "",
+        f"**Target role:** {job['title']} at {job['company']}", "",
+        f"**Experience:** {summary.get('years_experience', 0):g} years ({summary.get('seniority', 'n/a')})", "",
+        "## Skills", ", ".join(ordered) or "—", "",
+        "## Roles", *[f"- {t}" for t in summary.get("titles", [])], "",
+        "## Education", *[f"- {e}" for e in summary.get("education", [])],
+    ])
+    focus = ", ".join(relevant[:4]) or ", ".join(skills[:3]) or "my experience"
+    letter = (f"Dear {job['company']} hiring team,\n\n"
+              f"I am applying for the {job['title']} role. Over {summary.get('years_experience', 0):g} years I have "
+              f"worked with {focus}, which this role calls for.\n\n"
+              f"I would welcome the chance to talk about how I can help.\n\nRegards,\n{name}\n")
+    return TailoredDocuments(resume_markdown=resume, cover_letter=letter)
+
+
+def instructions(summary: dict[str, Any], resume_text: str, job: dict[str, Any], name: str) -> str:
+    return ("Write (1) a one-page resume in Markdown tailored to this job, using only facts from the candidate's "
+            "resume, putting the most relevant experience first; (2) a short cover letter (under 250 words) "
+            f"signed {name}. Never invent employers, dates or degrees.\n\n"
+            f"JOB: {job['title']} at {job['company']}\n{job['description'][:3000]}\n\n"
+            f"CANDIDATE SUMMARY: {summary}\n\nRESUME:\n{resume_text[:12000]}")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+@agent("document_tailor", concurrency=4, timeout=300, max_attempts=3, payload_model=ApplicationEvent)
+async def document_tailor(ctx: Context) -> int:
+    assert isinstance(ctx.input, ApplicationEvent)
+    app = await ctx.db.fetchrow(
+        "SELECT a.id, a.user_id, a.auto_status, j.title, j.company, j.description, u.full_name, u.email, "
+        "r.summary, r.raw_text FROM public.job_applications a "
+        "JOIN public.jobs j ON j.id = a.job_id JOIN public.users u ON u.id = a.user_id "
+        "LEFT JOIN LATERAL (SELECT summary, raw_text FROM public.resumes WHERE user_id = a.user_id "
+        "AND parse_status = 'parsed' ORDER BY parsed_at DESC LIMIT 1) r ON true WHERE a.id = $1", ctx.input.row.id)
+    if app is None:
+        raise PermanentError(f"application {ctx.input.row.id} (or its job) no longer exists")
+    if app["auto_status"] != "queued":
+        raise Skip(f"application {app['id']} is {app['auto_status']}, not queued")
+    if app["summary"] is None:
+        raise PermanentError(f"user {app['user_id']} has no parsed resume to tailor from")
+    job, name = dict(app), app["full_name"] or app["email"]
+    completion = await llm.complete(
+        llm.load_llm_settings(), "document_tailor", role="Resume writer",
+        instructions=instructions(app["summary"], app["raw_text"] or "", job, name), output=TailoredDocuments,
+        thinking=True, offline=lambda: offline_documents(app["summary"], job, name))
+    ctx.metadata.update(completion.metadata)
+    resume_path = f"tailored/{app['user_id']}/{app['id']}.md"
+    letter_path = f"cover-letters/{app['user_id']}/{app['id']}.txt"
+    write_atomically(storage.resolve(resume_path), completion.value.resume_markdown)
+    write_atomically(storage.resolve(letter_path), completion.value.cover_letter)
+    await ctx.db.execute(
+        "UPDATE public.job_applications SET tailored_resume_path = $2, cover_letter_path = $3, auto_status = 'ready' "
+        "WHERE id = $1 AND auto_status = 'queued'", app["id"], resume_path, letter_path)
+    return 2
