@@ -282,3 +282,26 @@ async def test_tailoring_failure_leaves_the_application_queued(
     assert "does not fit TailoredDocuments" in await db.fetchval(
         "SELECT last_error FROM talvix.events WHERE agent = 'document_tailor'")
     assert not (tmp_path / "storage" / "tailored").exists()
+
+
+# --------------------------------------------------------------------------------- form_answerer
+
+async def test_form_answerer_asks_the_model_only_what_the_profile_cannot_answer(provider: StandIn) -> None:
+    from handlers.form_answerer import Question, answer
+    from handlers.llm import LLMOutputError, load_llm_settings
+
+    settings = load_llm_settings()
+    profile = {"full_name": "Asha Rao", "email": "asha@x.dev", "years_experience": 6}
+    assert (await answer(Question(label="Email"), profile, settings)).source == "profile"
+    assert provider.requests == []
+    provider.reply({"value": "Kubernetes"})
+    result = await answer(Question(label="Which orchestrator do you prefer?", kind="select",
+                                   options=["Nomad", "Kubernetes"]), profile, settings)
+    assert (result.value, result.source) == ("Kubernetes", "model")
+    (request,) = provider.requests
+    assert request["reasoning_effort"] is None  # No-Think
+    assert "asha@x.dev" not in request["messages"][-1]["content"]  # contact details never go to the model
+    provider.reply({"value": "Docker Swarm"})
+    with pytest.raises(LLMOutputError, match="does not fit a select field"):
+        await answer(Question(label="Which orchestrator?", kind="select", options=["Nomad", "Kubernetes"]),
+                     profile, settings)
