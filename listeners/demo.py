@@ -42,6 +42,42 @@ async def _wait_until_settled(conn: asyncpg.Connection, deadline_s: float) -> No
     raise TimeoutError(f"demo events still pending after {deadline_s:.0f}s")
 
 
+RESUME = """Asha Rao
+Senior Backend Engineer, Acme (2019-2025)
+6 years building Python, asyncio and PostgreSQL services on AWS with Docker.
+B.Tech Computer Science, IIT Madras
+"""
+JOBS = [
+    ("demo-1", "Senior Backend Engineer", "Nimbus", "remote", "python asyncio postgresql aws docker services"),
+    ("demo-2", "Platform Engineer", "Ledger", "hybrid", "python kubernetes aws linux"),
+    ("demo-3", "Frontend Developer", "Pixel", "onsite", "react typescript css figma"),
+]
+
+
+async def _pipeline(conn: asyncpg.Connection) -> None:
+    """The Talvix pipeline, driven only by inserting rows as the app would."""
+    offline = not (os.environ.get("SARVAM_API_KEY") or os.environ.get("TALVIX_LLM_API_KEY"))
+    cli.console.print(f"[bold]8.[/bold] Talvix pipeline — model: "
+                      f"{'offline-deterministic (no SARVAM_API_KEY: not an LLM)' if offline else 'Sarvam'}; "
+                      f"files under {os.environ['STORAGE_ROOT']}")
+    user = await conn.fetchval("INSERT INTO public.users (email, full_name, profile) VALUES "
+                               "('asha@example.com', 'Asha Rao', '{\"years_experience\": 6}') RETURNING id")
+    await conn.execute("INSERT INTO public.resumes (user_id, raw_text) VALUES ($1, $2)", user, RESUME)
+    await conn.execute("UPDATE public.users SET auto_apply_enabled = true WHERE id = $1", user)
+    await conn.executemany("INSERT INTO public.jobs (fingerprint, title, company, work_mode, apply_url, platform, description) "
+                           "VALUES ($1, $2, $3, $4, 'https://jobs.example/' || $1, 'greenhouse', $5)", JOBS)
+    await _wait_until_settled(conn, 120)
+    cli.print_table("9. What the agents wrote", await conn.fetch(
+        "SELECT j.company, j.title, s.score, s.recommendation, a.auto_status, a.tailored_resume_path, a.cover_letter_path "
+        "FROM public.job_fit_scores s JOIN public.jobs j ON j.id = s.job_id "
+        "LEFT JOIN public.job_applications a ON a.job_id = s.job_id AND a.user_id = s.user_id ORDER BY s.score DESC"),
+        ["company", "title", "score", "recommendation", "auto_status", "tailored_resume_path", "cover_letter_path"])
+    cli.print_table("10. agent_logs for the pipeline", await conn.fetch(
+        "SELECT agent_name, status, duration_ms, records_processed, metadata->>'model' AS model, error_message "
+        "FROM public.agent_logs WHERE agent_name IN ('resume_intelligence', 'fit_scorer', 'document_tailor') "
+        "ORDER BY created_at"), ["agent_name", "status", "duration_ms", "records_processed", "model", "error_message"])
+
+
 async def _demo(dsn: str, keep_running: bool) -> int:
     settings = load_settings(database_url=dsn, worker_id="demo-worker", reaper_interval_seconds=1.0,
                              retry_base_seconds=0.2)
@@ -52,12 +88,13 @@ async def _demo(dsn: str, keep_running: bool) -> int:
         applied = await migrations.migrate(conn)
         cli.console.print(f"[bold]1.[/bold] schema ready ({len(applied)} migration(s) applied now)")
         await conn.execute((database.sql_dir() / "demo" / "schema.sql").read_text())
-        await conn.execute("DELETE FROM public.agent_logs; DELETE FROM talvix.events;")
+        await conn.execute("DELETE FROM public.agent_logs; DELETE FROM talvix.events; DELETE FROM public.users; "
+                           "DELETE FROM public.jobs;")
         cli.print_table("2. Attached triggers (talvix.watches)", await conn.fetch(
             "SELECT relation::text AS relation, agent, operation, condition FROM talvix.watches ORDER BY 1"),
             ["relation", "agent", "operation", "condition"])
 
-        worker = Worker(settings, {n: REGISTRY[n] for n in ("demo_keyword_scorer", "demo_shortlister")})
+        worker = Worker(settings, dict(REGISTRY))
         worker_task = asyncio.create_task(worker.run())
         await asyncio.wait_for(worker.started.wait(), 30)
         cli.console.print("[bold]3.[/bold] worker started; inserting demo rows")
@@ -93,19 +130,23 @@ async def _demo(dsn: str, keep_running: bool) -> int:
         cli.print_table("7. talvix stats", await conn.fetch(database.query("agent_stats"), timedelta(hours=1)),
                         ["agent", "completed", "failed", "skipped", "failure_rate", "p50_ms", "p95_ms", "pending"])
 
+        await _pipeline(conn)
+
         if keep_running:
             cli.console.print("worker still running on", dsn, "- Ctrl-C to stop")
             with contextlib.suppress(asyncio.CancelledError):
                 await worker_task
         worker.stop()
         await worker_task
-        cli.console.print("[bold]8.[/bold] worker stopped gracefully")
+        cli.console.print("[bold]11.[/bold] worker stopped gracefully")
     finally:
         await conn.close()
     return cli.EXIT_OK
 
 
 async def run(keep_running: bool = False) -> int:
+    # Agents write files under STORAGE_ROOT (/storage in production); the demo keeps its own.
+    os.environ.setdefault("STORAGE_ROOT", str(Path.cwd() / ".talvix" / "storage"))
     dsn = os.environ.get("DATABASE_URL")
     if dsn:
         cli.console.print("using DATABASE_URL (the demo creates schema 'demo' and clears talvix events and agent_logs)")
