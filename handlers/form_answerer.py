@@ -117,7 +117,7 @@ async def answer(question: Question, profile: dict[str, Any], settings: llm.LLMS
     if known is not None:
         return Answer(value=known, source="profile")
     settings = settings or llm.load_llm_settings()
-    if settings.offline:
+    if llm.profile_for(settings, "form_answerer", thinking=False).api_key is None:
         raise Unanswerable(f"the profile cannot answer {question.label!r} and no model is configured")
     facts = {k: v for k, v in profile.items() if k not in ("email", "phone")}
     options = f" Choose exactly one of: {question.options}." if question.options else ""

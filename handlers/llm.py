@@ -7,7 +7,8 @@ Settings (environment only):
     TALVIX_LLM_MODEL         sarvam-m — a setting, because providers rename models
     TALVIX_LLM_THINKING_EFFORT, _TEMPERATURE, _TIMEOUT_SECONDS, _MAX_RETRIES
     TALVIX_LLM_MAX_CONCURRENCY, _REQUESTS_PER_MINUTE   the shared limit per provider (per process)
-    TALVIX_LLM_AGENTS        per-agent overrides as JSON, e.g. {"fit_scorer": {"model": "sarvam-30b"}}
+    TALVIX_LLM_AGENTS        per-agent overrides as JSON: base_url, api_key, model, thinking, temperature,
+                             timeout_seconds, max_retries — e.g. {"fit_scorer": {"model": "sarvam-30b"}}
 
 Thinking ("Think" in the seed) sends Sarvam's `reasoning_effort`; No-Think sends it as JSON null,
 which turns reasoning off. Text between <think> tags is removed before parsing.
@@ -48,6 +49,8 @@ class LLMOutputError(Exception):
 
 class AgentProfile(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
+    base_url: str | None = None
+    api_key: SecretStr | None = None
     model: str | None = None
     thinking: bool | None = None
     temperature: float | None = Field(default=None, ge=0, le=2)
@@ -69,15 +72,14 @@ class LLMSettings(BaseSettings):
     requests_per_minute: int = Field(default=60, ge=1)
     agents: dict[str, AgentProfile] = Field(default_factory=dict)
 
-    @property
-    def offline(self) -> bool:
-        return self.api_key is None
 
 
 @dataclass(frozen=True)
 class Profile:
     """What one agent's call uses, after its overrides."""
 
+    base_url: str
+    api_key: SecretStr | None
     model: str
     thinking: bool
     temperature: float
@@ -88,6 +90,8 @@ class Profile:
 def profile_for(settings: LLMSettings, agent: str, *, thinking: bool) -> Profile:
     o = settings.agents.get(agent, AgentProfile())
     return Profile(
+        base_url=o.base_url or settings.base_url,
+        api_key=o.api_key or settings.api_key,
         model=o.model or settings.model,
         thinking=thinking if o.thinking is None else o.thinking,
         temperature=settings.temperature if o.temperature is None else o.temperature,
@@ -130,8 +134,8 @@ class ProviderLimit:
         self.rate = AsyncLimiter(per_minute, 60)
 
     @classmethod
-    def get(cls, settings: LLMSettings) -> ProviderLimit:
-        key = (id(asyncio.get_running_loop()), settings.base_url)
+    def get(cls, settings: LLMSettings, base_url: str) -> ProviderLimit:
+        key = (id(asyncio.get_running_loop()), base_url)
         if key not in cls._limits:
             cls._limits[key] = cls(settings.max_concurrency, settings.requests_per_minute)
         return cls._limits[key]
@@ -163,14 +167,14 @@ def build_llm(settings: LLMSettings, p: Profile, output: type[pydantic.BaseModel
     prefix can be removed, and crewai's own response_format accepts only {"type": "json_object"}."""
     from crewai import LLM
 
-    assert settings.api_key is not None
+    assert p.api_key is not None
     extra_body: dict[str, Any] = {"response_format": response_format(output)}
     thinking: dict[str, Any] = {}
     if p.thinking:
         thinking["reasoning_effort"] = settings.thinking_effort
     else:
         extra_body["reasoning_effort"] = None  # Sarvam: null turns reasoning off
-    return LLM(model=f"openai/{p.model}", base_url=settings.base_url, api_key=settings.api_key.get_secret_value(),
+    return LLM(model=f"openai/{p.model}", base_url=p.base_url, api_key=p.api_key.get_secret_value(),
                temperature=p.temperature, timeout=p.timeout_seconds, max_retries=p.max_retries,
                extra_body=extra_body, **thinking)
 
@@ -187,7 +191,7 @@ async def complete(
 ) -> Completion[T]:
     """Ask the agent's model for an `output` (a pydantic model). Offline, compute it with `offline`."""
     p = profile_for(settings, agent, thinking=thinking)
-    if settings.offline:
+    if p.api_key is None:
         return Completion(offline(), {"model": OFFLINE_MODEL, "offline": True, "thinking": p.thinking})
     from crewai import Agent, Crew, Task
 
@@ -198,7 +202,7 @@ async def complete(
                    max_retry_limit=0)  # retries belong to the engine (attempts) and the client (429/5xx)
     task = Task(description=instructions, expected_output=f"JSON fitting {output.__name__}", agent=worker)
     crew = Crew(agents=[worker], tasks=[task], verbose=False)
-    async with ProviderLimit.get(settings):
+    async with ProviderLimit.get(settings, p.base_url):
         result = await crew.akickoff()
     value = parse_output(result.raw, output, p.model)
     usage = result.token_usage.model_dump() if getattr(result, "token_usage", None) else {}

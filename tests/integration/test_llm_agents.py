@@ -13,7 +13,7 @@ import pytest
 from handlers.llm import OFFLINE_MODEL
 from handlers.resume_intelligence import offline_summary
 from listeners.registry import REGISTRY
-from tests.support.llm_standin import StandIn
+from tests.support.llm_standin import Slow, StandIn
 from tests.support.waiting import wait_for
 from tests.support.workers import running_worker
 
@@ -305,3 +305,32 @@ async def test_form_answerer_asks_the_model_only_what_the_profile_cannot_answer(
     with pytest.raises(LLMOutputError, match="does not fit a select field"):
         await answer(Question(label="Which orchestrator?", kind="select", options=["Nomad", "Kubernetes"]),
                      profile, settings)
+
+
+@pytest.mark.parametrize("failure", ["down", "slow"])
+async def test_provider_down_or_too_slow_fails_cleanly(provider: StandIn, db: asyncpg.Connection, database_url: str,
+                                                       monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    from listeners.local_postgres import free_port
+
+    if failure == "down":  # nothing listens there: connection refused
+        monkeypatch.setenv("TALVIX_LLM_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
+    else:  # answers after the per-agent timeout
+        monkeypatch.setenv("TALVIX_LLM_AGENTS", '{"resume_intelligence": {"timeout_seconds": 0.3, "max_retries": 0}}')
+        provider.reply(*[Slow(2.0, SUMMARY)] * 3)
+    _user, resume = await insert_resume(db)
+    await run_until_finished(database_url, db)
+    event = await db.fetchrow("SELECT status, attempts, last_error FROM talvix.events WHERE agent = 'resume_intelligence'")
+    assert (event["status"], event["attempts"]) == ("failed", 3)
+    assert re.search(r"connect|timed? ?out", event["last_error"], re.IGNORECASE), event["last_error"]
+    assert await db.fetchval("SELECT parse_status FROM resumes WHERE id = $1", resume) == "pending"
+
+
+def test_registering_the_agents_never_imports_crewai() -> None:
+    import subprocess
+    import sys
+
+    probe = "import sys, handlers; print(sorted(m for m in sys.modules if m.split('.')[0] in ('crewai', 'openai')))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
