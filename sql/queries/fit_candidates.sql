@@ -1,7 +1,8 @@
 -- The fit scorer's deterministic pre-filter: pairs of (eligible user, active job) worth showing the
 -- model. Eligible: auto-apply on and a parsed resume. Dropped before any model call: jobs already
 -- scored for the user (unless rescoring), blacklisted companies, titles matching none of the user's
--- target roles (when they have some), and work modes outside the user's profile.work_modes.
+-- target roles (when they have some), work modes outside the user's profile.work_modes, and
+-- non-remote jobs in none of the user's profile.cities (when they list some).
 -- $1 user id (NULL = every eligible user), $2 rescore already-scored jobs, $3 limit
 WITH eligible AS (
     SELECT u.id AS user_id, u.fit_score_threshold, u.profile, r.summary
@@ -23,5 +24,8 @@ SELECT e.user_id, e.fit_score_threshold, e.summary,
                     WHERE t.user_id = e.user_id AND strpos(lower(j.title), lower(t.role_title)) > 0))
    AND (jsonb_typeof(e.profile -> 'work_modes') IS DISTINCT FROM 'array' OR j.work_mode = 'unknown'
         OR e.profile -> 'work_modes' ? j.work_mode)
+   AND (jsonb_typeof(e.profile -> 'cities') IS DISTINCT FROM 'array' OR j.work_mode = 'remote' OR j.location IS NULL
+        OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(e.profile -> 'cities') c
+                    WHERE strpos(lower(j.location), lower(c)) > 0))
  ORDER BY e.user_id, j.id
  LIMIT $3

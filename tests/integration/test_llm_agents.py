@@ -334,3 +334,34 @@ def test_registering_the_agents_never_imports_crewai() -> None:
                             cwd=Path(__file__).resolve().parents[2])
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+async def test_pre_filter_keeps_wrong_city_work_mode_and_role_away_from_the_model(
+        provider: StandIn, db: asyncpg.Connection, database_url: str) -> None:
+    user = await make_candidate(db, work_modes=["remote", "hybrid"], cities=["Bengaluru"])
+    await db.execute("INSERT INTO user_target_roles (user_id, role_title) VALUES ($1, 'backend engineer')", user)
+    rows = [("ok-remote", "Backend Engineer", "remote", "Delhi"), ("ok-city", "Senior Backend Engineer", "hybrid", "Bengaluru, KA"),
+            ("onsite", "Backend Engineer", "onsite", "Bengaluru"), ("far", "Backend Engineer", "hybrid", "Pune"),
+            ("role", "Data Analyst", "remote", None)]
+    await db.executemany("INSERT INTO jobs (fingerprint, title, company, work_mode, location, apply_url, platform) "
+                         "VALUES ($1, $2, 'Co', $3, $4, 'https://j.example', 'lever')", rows)
+    provider.reply(score_jobs_in_prompt)
+    async with running_worker(database_url, **serving("fit_scorer")):
+        await wait_for(lambda: settled(db, "fit_scorer"), timeout=60, message="fit scoring finished")
+    shown = {int(i) for r in provider.requests for i in re.findall(r"JOB (\d+):", r["messages"][-1]["content"])}
+    expected = {r["id"] for r in await db.fetch("SELECT id FROM jobs WHERE fingerprint IN ('ok-remote', 'ok-city')")}
+    assert shown == expected
+
+
+async def test_out_of_range_fit_score_fails_without_rows(provider: StandIn, db: asyncpg.Connection,
+                                                         database_url: str) -> None:
+    await make_candidate(db)
+    provider.reply(*[lambda body: {"scores": [{**s, "score": 150} for s in score_jobs_in_prompt(body)["scores"]]}] * 5)
+    await db.execute("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
+                     "VALUES ('x', 'Engineer', 'Co', 'https://j.example', 'lever')")
+    async with running_worker(database_url, **serving("fit_scorer")):
+        await wait_for(lambda: settled(db, "fit_scorer"), timeout=60, message="fit scoring finished")
+    event = await db.fetchrow("SELECT status, last_error FROM talvix.events WHERE agent = 'fit_scorer'")
+    assert event["status"] == "failed" and "less than or equal to 100" in event["last_error"]
+    assert await db.fetchval("SELECT count(*) FROM job_fit_scores") == 0
+    assert await db.fetchval("SELECT count(*) FROM job_applications") == 0
