@@ -7,9 +7,12 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
+	@# Debian's Chromium, its driver and Xvfb for the browser agent (as root; otherwise install them first).
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v Xvfb >/dev/null || \
+	  { apt-get update -qq && apt-get install -y -qq chromium chromium-driver xvfb; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,bench,agents]'
+	$(BIN)/pip install --quiet -e '.[dev,bench,agents,browser]'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -4,4 +4,10 @@ Heavy dependencies (crewai, selenium) are imported inside the handlers that need
 that serves only some agents never loads the others' libraries.
 """
 
-from handlers import demo, document_tailor, fit_scorer, resume_intelligence  # noqa: F401  (each registers its agents)
+from handlers import (  # noqa: F401  (each import registers its agents)
+    auto_apply,
+    demo,
+    document_tailor,
+    fit_scorer,
+    resume_intelligence,
+)

@@ -35,7 +35,9 @@ BULK_POSTINGS = 2000
 async def _wait_until_settled(conn: asyncpg.Connection, deadline_s: float) -> None:
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
-        busy = await conn.fetchval("SELECT count(*) FROM talvix.events WHERE status IN ('pending', 'running')")
+        # Work scheduled for later (an application's nightly slot) does not count as unsettled.
+        busy = await conn.fetchval("SELECT count(*) FROM talvix.events WHERE status = 'running' "
+                                   "OR (status = 'pending' AND run_after <= now())")
         if busy == 0:
             return
         await asyncio.sleep(0.05)

@@ -1,0 +1,157 @@
+"""Auto-apply end to end: the real worker, real Chromium (Debian's, via undetected-chromedriver),
+and a fixture ATS site on 127.0.0.1 that records what it receives."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+import handlers  # noqa: F401  (registers every agent)
+from listeners.registry import REGISTRY
+from tests.support.job_sites import JobSite
+from tests.support.waiting import wait_for, wait_for_sync
+from tests.support.workers import running_worker
+
+pytestmark = pytest.mark.browser
+RESUME_MD = "# Asha Rao\n\nBackend engineer: Python, asyncio, PostgreSQL.\n"
+LETTER = "Dear Acme team,\n\nI build reliable backends.\n\nAsha Rao\n"
+
+
+@pytest.fixture
+async def site(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[JobSite]:
+    monkeypatch.setenv("TALVIX_BROWSER_LOCAL_ONLY", "1")
+    monkeypatch.setenv("TALVIX_BROWSER_PAGE_DELAY", "0.01,0.05")
+    monkeypatch.setenv("TALVIX_BROWSER_FIELD_DELAY", "0.01,0.03")
+    monkeypatch.setenv("STORAGE_ROOT", str(tmp_path / "storage"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # Chromium's singleton sockets stay in this test's folder
+    monkeypatch.delenv("SARVAM_API_KEY", raising=False)
+    job_site = JobSite()
+    runner = await job_site.start()
+    yield job_site
+    await runner.cleanup()
+
+
+async def ready_application(db: asyncpg.Connection, site: JobSite, storage: Path, *, activated_days_ago: int = 30,
+                            status: str = "ready", **user: object) -> tuple[uuid.UUID, uuid.UUID]:
+    uid = uuid.uuid4()
+    profile = {"years_experience": 6, "work_authorized": True}
+    await db.execute("INSERT INTO users (id, email, full_name, phone, profile, auto_apply_enabled) "
+                     "VALUES ($1, 'asha@x.dev', 'Asha Rao', '+91 98765 43210', $2, true)", uid, profile)
+    await db.execute("UPDATE users SET auto_apply_activated_at = now() - make_interval(days => $2) WHERE id = $1",
+                     uid, activated_days_ago)
+    for column, value in user.items():
+        await db.execute(f"UPDATE users SET {column} = $2 WHERE id = $1", uid, value)
+    job = await db.fetchval("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
+                            "VALUES ($1, 'Backend Engineer', 'Acme', $2, 'greenhouse') RETURNING id", str(uid), site.url())
+    app = uuid.uuid4()
+    (storage / "tailored" / str(uid)).mkdir(parents=True)
+    (storage / "cover-letters" / str(uid)).mkdir(parents=True)
+    (storage / "tailored" / str(uid) / f"{app}.md").write_text(RESUME_MD)
+    (storage / "cover-letters" / str(uid) / f"{app}.txt").write_text(LETTER)
+    await db.execute("INSERT INTO job_applications (id, user_id, job_id, platform, auto_status, tailored_resume_path, "
+                     "cover_letter_path) VALUES ($1, $2, $3, 'greenhouse', $6, $4, $5)", app, uid, job,
+                     f"tailored/{uid}/{app}.md", f"cover-letters/{uid}/{app}.txt", status)
+    return uid, app
+
+
+async def apply_now(db: asyncpg.Connection, database_url: str, app: uuid.UUID) -> asyncpg.Record:
+    """Run auto_apply for the application through the engine ("apply now", not waiting for the slot)."""
+    await db.execute("INSERT INTO talvix.events (agent, payload) VALUES ('auto_apply', $1)",
+                     {"application_id": str(app), "now": True})
+    async with running_worker(database_url, handlers=REGISTRY.values(), agents=["auto_apply"]):
+        await wait_for(lambda: db.fetchval("SELECT count(*) = 0 FROM talvix.events WHERE agent = 'auto_apply' "
+                                           "AND finished_at IS NULL AND run_after <= now()"), timeout=90, message="apply run")
+    return await db.fetchrow("SELECT * FROM job_applications WHERE id = $1", app)
+
+
+async def test_ready_application_is_submitted_with_the_right_fields_and_file(
+        site: JobSite, db: asyncpg.Connection, database_url: str, tmp_path: Path) -> None:
+    uid, app = await ready_application(db, site, tmp_path / "storage")
+    row = await apply_now(db, database_url, app)
+    assert row["auto_status"] == "submitted" and row["status"] == "applied" and row["applied_at"] is not None
+    (sent,) = site.submissions
+    sent["fields"]["cover_letter"] = sent["fields"]["cover_letter"].replace("\r\n", "\n")  # browsers send CRLF
+    assert sent["fields"] == {"first_name": "Asha", "last_name": "Rao", "email": "asha@x.dev",
+                              "phone": "+91 98765 43210", "years": "6-10", "authorized": "Yes", "cover_letter": LETTER}
+    assert (sent["file_name"], sent["file_bytes"]) == (f"{app}.md", RESUME_MD.encode())
+    user = await db.fetchrow("SELECT daily_apply_count, monthly_apply_count FROM users WHERE id = $1", uid)
+    assert (user["daily_apply_count"], user["monthly_apply_count"]) == (1, 1)
+    log = await db.fetchrow("SELECT status, records_processed FROM agent_logs WHERE agent_name = 'auto_apply'")
+    assert (log["status"], log["records_processed"]) == ("completed", 1)
+
+
+@pytest.mark.parametrize(("mode", "status"), [
+    ("closed", "failed_closed"), ("captcha", "failed_captcha"), ("drop_submit", "failed_not_found"),
+    ("no_confirm", "needs_check"),
+])
+async def test_each_failure_mode_ends_in_its_status_with_a_screenshot(
+        site: JobSite, db: asyncpg.Connection, database_url: str, tmp_path: Path, mode: str, status: str) -> None:
+    site.mode = mode
+    uid, app = await ready_application(db, site, tmp_path / "storage")
+    row = await apply_now(db, database_url, app)
+    assert row["auto_status"] == status
+    assert row["screenshot_path"] == f"screenshots/{app}.png"
+    png = (tmp_path / "storage" / row["screenshot_path"]).read_bytes()
+    assert png.startswith(b"\x89PNG")
+    # Only an uncertain submission (the click happened) keeps its place in the user's daily cap.
+    assert await db.fetchval("SELECT daily_apply_count FROM users WHERE id = $1", uid) == (1 if mode == "no_confirm" else 0)
+    assert len(site.submissions) == (1 if mode == "no_confirm" else 0)
+
+
+async def test_review_mode_fills_without_submitting_and_approval_submits(
+        site: JobSite, db: asyncpg.Connection, database_url: str, tmp_path: Path) -> None:
+    _, app = await ready_application(db, site, tmp_path / "storage", activated_days_ago=3)
+    row = await apply_now(db, database_url, app)
+    assert row["auto_status"] == "awaiting_review" and site.submissions == []
+    await db.execute("UPDATE job_applications SET review_decision = 'approved' WHERE id = $1", app)  # the user approves
+    async with running_worker(database_url, handlers=REGISTRY.values(), agents=["auto_apply"]):
+        await wait_for(lambda: db.fetchval("SELECT auto_status = 'submitted' FROM job_applications WHERE id = $1", app),
+                       timeout=90, message="approved application submitted")
+    assert len(site.submissions) == 1
+
+
+async def test_paused_user_gets_no_browser_and_a_reason(site: JobSite, db: asyncpg.Connection, database_url: str,
+                                                        tmp_path: Path) -> None:
+    _, app = await ready_application(db, site, tmp_path / "storage", auto_apply_paused=True,
+                                     auto_apply_paused_reason="paused by the user")
+    row = await apply_now(db, database_url, app)
+    assert row["auto_status"] == "skipped" and "paused by the user" in row["failure_note"]
+    assert site.submissions == []
+    assert await db.fetchval("SELECT status FROM agent_logs WHERE agent_name = 'auto_apply'") == "skipped"
+
+
+async def test_a_run_that_died_while_submitting_is_never_resubmitted(
+        site: JobSite, db: asyncpg.Connection, database_url: str, tmp_path: Path) -> None:
+    _, app = await ready_application(db, site, tmp_path / "storage")
+    await db.execute("UPDATE job_applications SET auto_status = 'submitting', submitting_at = now() WHERE id = $1", app)
+    row = await apply_now(db, database_url, app)
+    assert row["auto_status"] == "needs_check" and site.submissions == []
+
+
+async def test_ready_waits_for_the_users_slot(site: JobSite, db: asyncpg.Connection, database_url: str,
+                                              tmp_path: Path) -> None:
+    _, app = await ready_application(db, site, tmp_path / "storage", status="tailoring")
+    async with running_worker(database_url, handlers=REGISTRY.values(), agents=["auto_apply"]):
+        await db.execute("UPDATE job_applications SET auto_status = 'ready' WHERE id = $1", app)  # the trigger fires
+        await wait_for(lambda: db.fetchval("SELECT count(*) = 1 FROM talvix.events WHERE agent = 'auto_apply' "
+                                           "AND status = 'pending' AND run_after > now()"), timeout=30, message="slot")
+    scheduled = await db.fetchrow("SELECT run_after, payload FROM talvix.events WHERE status = 'pending'")
+    from handlers.apply_schedule import INDIA
+
+    local = scheduled["run_after"].astimezone(INDIA)
+    assert local.hour >= 20 or local.hour < 6
+    assert scheduled["payload"] == {"application_id": str(app), "scheduled": True}
+    assert site.submissions == []
+
+
+def test_no_chromium_outlives_the_suite() -> None:
+    def chromium_processes() -> str:
+        out = subprocess.run(["ps", "-eo", "comm"], capture_output=True, text=True, check=True).stdout
+        return "\n".join(line for line in out.splitlines() if "chrom" in line or line.strip() == "Xvfb")
+
+    wait_for_sync(lambda: chromium_processes() == "", timeout=20, message="no chromium, chromedriver or Xvfb left")
