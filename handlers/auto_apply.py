@@ -7,9 +7,9 @@ Idempotency, whatever retries or crashes happen: 'submitting' is recorded before
 submit, and a run that finds an application already 'submitting' (its run died mid-submit) marks it
 'needs_check' and never clicks again.
 
-Platforms: ATS forms (Greenhouse, Lever, other) through handlers/ats_form. LinkedIn Easy Apply needs
-the session validator and the Easy Apply modal flow, which are not built yet: LinkedIn applications
-are skipped with that reason rather than attempted half-way.
+Platforms: ATS forms (Greenhouse, Lever, other) through handlers/ats_form, headless; LinkedIn through
+handlers/session_validator and handlers/linkedin_easy_apply, in a visible browser on Xvfb, with one
+unit of the day's LinkedIn budget reserved for the submit click.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from handlers import anti_ban_guard, apply_schedule, ats_form, storage
+from handlers import anti_ban_guard, apply_schedule, ats_form, linkedin_easy_apply, session_validator, storage
 from handlers.browser import Browser
 from listeners.registry import Context, PermanentError, Skip, agent
 
@@ -71,9 +71,9 @@ async def auto_apply(ctx: Context) -> int:
             await ctx.enqueue("auto_apply", {"application_id": str(app_id), "now": True},
                               delay_seconds=(decision.retry_at - now).total_seconds(), dedup_key=f"apply:{app_id}")
         raise Skip(decision.reason)
-    if app["platform"] == "linkedin":
-        await set_status(ctx, app_id, "skipped", "LinkedIn Easy Apply is not available yet in this worker")
-        raise Skip("LinkedIn Easy Apply is not available yet in this worker")
+    linkedin = app["platform"] == "linkedin"
+    if linkedin:
+        session_validator.require_key()
     submit = not decision.review_mode or approved
     if submit:
         refused = await ctx.db.fetchval("SELECT talvix.reserve_user_apply($1)", app["user_id"])
@@ -86,22 +86,39 @@ async def auto_apply(ctx: Context) -> int:
     letter_path = storage.resolve(app["cover_letter_path"]) if app["cover_letter_path"] else None
     letter = letter_path.read_text() if letter_path and letter_path.exists() else None
 
+    linkedin_day = None  # the UTC day of this run's LinkedIn budget unit, once reserved
+
     async def on_submitting() -> None:
+        nonlocal linkedin_day
+        if linkedin:  # the submit click is the LinkedIn action: reserve it first, exactly once
+            day = datetime.now(UTC).date()
+            if not await ctx.db.fetchval("SELECT talvix.reserve_linkedin_action($1)", day):
+                raise ats_form.ApplyOutcome("skipped", f"LinkedIn budget for {day} is spent")
+            linkedin_day = day
         await ctx.db.execute("UPDATE public.job_applications SET auto_status = 'submitting', submitting_at = now() "
                              "WHERE id = $1 AND auto_status = 'in_progress'", app_id)
 
-    browser = Browser(headless=True, user_agent=app["user_agent"], viewport=app["viewport"])
+    # LinkedIn runs with a visible browser on a virtual display; ATS forms may run headless.
+    browser = Browser(headless=not linkedin, user_agent=app["user_agent"], viewport=app["viewport"])
     try:
         await browser.start()
-        result = await ats_form.apply(browser, app["apply_url"], profile, resume_file=resume, cover_letter=letter,
-                                      submit=submit, on_submitting=on_submitting, pace=ats_form.Pace.from_env())
+        if linkedin:
+            await session_validator.sign_in(ctx.db, browser, app["user_id"], "linkedin")
+            result = await linkedin_easy_apply.apply(browser, app["apply_url"], profile, resume_file=resume,
+                                                     submit=submit, on_submitting=on_submitting,
+                                                     pace=ats_form.Pace.from_env())
+        else:
+            result = await ats_form.apply(browser, app["apply_url"], profile, resume_file=resume, cover_letter=letter,
+                                          submit=submit, on_submitting=on_submitting, pace=ats_form.Pace.from_env())
     except BaseException as exc:
         screenshot = storage.resolve(f"screenshots/{app_id}.png")
         shot = await browser.screenshot(screenshot) if browser.driver is not None else False
         status = exc.status if isinstance(exc, ats_form.ApplyOutcome) else "failed_not_found"
-        sent = status == "needs_check"  # the click happened: the cap reservation stands
+        sent = status == "needs_check"  # the click happened: the cap and budget reservations stand
         if submit and not sent:
             await ctx.db.execute("SELECT talvix.release_user_apply($1)", app["user_id"])
+            if linkedin_day is not None:
+                await ctx.db.execute("SELECT talvix.release_linkedin_action($1)", linkedin_day)
         await set_status(ctx, app_id, status, str(exc)[:500], screenshot_path=f"screenshots/{app_id}.png" if shot else None,
                          retry_count=app["retry_count"] + 1)
         if isinstance(exc, ats_form.ApplyOutcome):

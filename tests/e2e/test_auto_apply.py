@@ -3,7 +3,6 @@ and a fixture ATS site on 127.0.0.1 that records what it receives."""
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 import handlers  # noqa: F401  (registers every agent)
 from listeners.registry import REGISTRY
 from tests.support.job_sites import JobSite
-from tests.support.waiting import wait_for, wait_for_sync
+from tests.support.waiting import wait_for
 from tests.support.workers import running_worker
 
 pytestmark = pytest.mark.browser
@@ -147,11 +146,3 @@ async def test_ready_waits_for_the_users_slot(site: JobSite, db: asyncpg.Connect
     assert local.hour >= 20 or local.hour < 6
     assert scheduled["payload"] == {"application_id": str(app), "scheduled": True}
     assert site.submissions == []
-
-
-def test_no_chromium_outlives_the_suite() -> None:
-    def chromium_processes() -> str:
-        out = subprocess.run(["ps", "-eo", "comm"], capture_output=True, text=True, check=True).stdout
-        return "\n".join(line for line in out.splitlines() if "chrom" in line or line.strip() == "Xvfb")
-
-    wait_for_sync(lambda: chromium_processes() == "", timeout=20, message="no chromium, chromedriver or Xvfb left")
