@@ -8,6 +8,7 @@ job, a captcha, drop the submit button, or never confirm a submission.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ FORM = """
 
 @dataclass
 class JobSite:
-    mode: str = "ok"  # ok | closed | captcha | drop_submit | no_confirm
+    mode: str = "ok"  # ok | closed | captcha | drop_submit | no_confirm | slow_submit
     submissions: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
 
@@ -62,6 +63,8 @@ class JobSite:
                                  "file_bytes": upload.file.read() if hasattr(upload, "file") else None})
         if self.mode == "no_confirm":
             return web.Response(text="<html><body><p>Processing…</p></body></html>", content_type="text/html")
+        if self.mode == "slow_submit":  # the submission has arrived; the answer takes a while
+            await asyncio.sleep(20)
         return web.Response(text="<html><body><h1 id='thanks'>Thank you for applying!</h1></body></html>",
                             content_type="text/html")
 

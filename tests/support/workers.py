@@ -51,7 +51,8 @@ async def running_worker(database_url: str, handlers: Iterable[Agent], **overrid
 class WorkerProcess:
     """`python -m listeners worker` in a subprocess, serving the test agents."""
 
-    def __init__(self, database_url: str, log_path: Path, worker_id: str, **settings: Any) -> None:
+    def __init__(self, database_url: str, log_path: Path, worker_id: str, extra_env: dict[str, str] | None = None,
+                 **settings: Any) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TALVIX_")}
         env.update({
             "DATABASE_URL": database_url,
@@ -61,10 +62,12 @@ class WorkerProcess:
         })
         for key, value in {**TEST_SETTINGS, **settings}.items():
             env[key.upper() if key.startswith("TEST_") else f"TALVIX_{key.upper()}"] = str(value)
+        env.update(extra_env or {})
         self.log_path = log_path
         self._log = open(log_path, "ab")
+        # Its own process group: a kill takes the worker's children (Chromium) with it, as a supervisor would.
         self.process = subprocess.Popen([sys.executable, "-m", "listeners", "worker"], cwd=REPO, env=env,
-                                        stdout=self._log, stderr=subprocess.STDOUT)
+                                        stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 
     @property
     def pid(self) -> int:
@@ -74,7 +77,7 @@ class WorkerProcess:
         return self.log_path.read_text(errors="replace")
 
     def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.wait()
 
     def terminate(self) -> int:
