@@ -81,6 +81,7 @@ async def fresh_database(server_dsn: str) -> AsyncIterator[str]:
     dsn = await database.create_database(server_dsn, name)
     conn = await database.connect(dsn)
     await migrations.migrate(conn)
+    await conn.execute("DELETE FROM talvix.events")  # measure only the benchmark's own events
     await conn.close()
     try:
         yield dsn

@@ -10,4 +10,5 @@ from handlers import (  # noqa: F401  (each import registers its agents)
     document_tailor,
     fit_scorer,
     resume_intelligence,
+    session_sweep,
 )

@@ -118,6 +118,7 @@ async def test_postgres_restart_during_a_burst(tmp_path: Path) -> None:
         dsn = await database.create_database(pg.dsn, "faults")
         conn = await database.connect(dsn)
         await migrations.migrate(conn)
+        await conn.execute("DELETE FROM talvix.events")  # only this test's events (migration 010 queues a sweep)
         await conn.execute(EFFECTS_TABLE)
         await conn.close()
         worker = WorkerProcess(dsn, tmp_path / "w.log", "survivor", lease_seconds=2.0, reaper_interval_seconds=0.5,

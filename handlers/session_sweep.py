@@ -1,0 +1,36 @@
+"""session_expiry_sweep: once a day at 19:30 India time (the seed's schedule), flag sessions nearing
+expiry (7, 3 and 1 days, from the cookies' expiry the gateway recorded) and retire expired ones,
+pausing those users' auto-apply.
+
+Periodic work without a scheduler: the run ends by queueing the next one for tomorrow, under a
+fixed dedup key, so exactly one future sweep is pending. Migration 010 queues the first.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from handlers.apply_schedule import INDIA
+from listeners import database
+from listeners.registry import Context, agent
+
+AGENT = "session_expiry_sweep"
+LOCAL_TIME = time(19, 30)
+
+
+def next_run(now: datetime) -> datetime:
+    local = now.astimezone(INDIA)
+    today = datetime.combine(local.date(), LOCAL_TIME, INDIA)
+    return (today if today > now else today + timedelta(days=1)).astimezone(UTC)
+
+
+@agent(AGENT, concurrency=1, timeout=300, max_attempts=3)
+async def session_expiry_sweep(ctx: Context) -> int:
+    await ctx.release_dedup_key()  # so the next day's run can be queued under the same key
+    result = await ctx.db.fetchrow(database.query("session_expiry_sweep"))
+    now = datetime.now(UTC)
+    follow = next_run(now)
+    await ctx.enqueue(AGENT, {}, delay_seconds=(follow - now).total_seconds(), dedup_key=AGENT)
+    ctx.metadata.update(expired=result["expired"], paused=result["paused"], warned=result["warned"],
+                        next_run=follow.isoformat())
+    return result["expired"] + result["warned"]
