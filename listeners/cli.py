@@ -221,6 +221,34 @@ async def cmd_gateway(args: argparse.Namespace, settings: Settings | None) -> in
     return EXIT_OK
 
 
+async def _change_events(query_name: str, args: argparse.Namespace, settings: Settings, verb: str) -> int:
+    conn = await database.connect(settings)
+    try:
+        ids = list(args.event_ids)
+        if getattr(args, "failed_agent", None):
+            ids += [r["id"] for r in await conn.fetch(
+                "SELECT id FROM talvix.events WHERE agent = $1 AND status = 'failed' "
+                "AND finished_at > now() - make_interval(hours => $2)", args.failed_agent, args.hours)]
+        rows = await conn.fetch(database.query(query_name), ids)
+    finally:
+        await conn.close()
+    if args.json:
+        print_json({verb: [r["id"] for r in rows], "unchanged": sorted(set(ids) - {r["id"] for r in rows})})
+    else:
+        console.print(f"{verb} {len(rows)} event(s)" + (f": {', '.join(str(r['id']) for r in rows)}" if rows else ""))
+        if len(rows) < len(set(ids)):
+            console.print(f"{len(set(ids)) - len(rows)} event(s) were not in a state that allows it")
+    return EXIT_OK if rows else EXIT_FAILED
+
+
+async def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
+    return await _change_events("retry_events", args, settings, "retried")
+
+
+async def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
+    return await _change_events("cancel_events", args, settings, "cancelled")
+
+
 async def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
     from listeners import demo
 
@@ -287,6 +315,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user")
     p.add_argument("--dedup-key")
     p.add_argument("--delay", type=float, default=0.0)
+
+    p = add("retry", cmd_retry, "run failed or cancelled events again (attempts start over)",
+            "talvix retry 1042 1043   |   talvix retry --failed-agent fit_scorer --hours 2")
+    p.add_argument("event_ids", nargs="*", type=int)
+    p.add_argument("--failed-agent", help="every failed event of this agent in the last --hours")
+    p.add_argument("--hours", type=float, default=24.0)
+
+    p = add("cancel", cmd_cancel, "cancel events that have not started", "talvix cancel 1042")
+    p.add_argument("event_ids", nargs="+", type=int)
 
     add("gateway", cmd_gateway, "run the public session-capture gateway (its own process and database role)",
         "GATEWAY_DATABASE_URL=… SUPABASE_JWT_SECRET=… AES_SESSION_KEY=… talvix gateway")

@@ -118,3 +118,21 @@ async def test_worker_serves_http_when_a_port_is_set(database_url: str) -> None:
         _, stderr = await proc.communicate()
     assert proc.returncode == 0
     assert b"s3cret-for-this-test" not in stderr
+
+
+async def test_retry_and_cancel(database_url: str, db: asyncpg.Connection) -> None:
+    failed = await db.fetchval("INSERT INTO talvix.events (agent, status, attempts, last_error, finished_at) "
+                               "VALUES ('fit_scorer', 'failed', 3, 'boom', now()) RETURNING id")
+    pending = await db.fetchval("INSERT INTO talvix.events (agent) VALUES ('fit_scorer') RETURNING id")
+    done = await db.fetchval("INSERT INTO talvix.events (agent, status, finished_at) "
+                             "VALUES ('fit_scorer', 'completed', now()) RETURNING id")
+    result = talvix(database_url, "retry", str(failed), str(done), "--json")
+    assert result.returncode == 0 and json.loads(result.stdout) == {"retried": [failed], "unchanged": [done]}
+    row = await db.fetchrow("SELECT status, attempts, last_error FROM talvix.events WHERE id = $1", failed)
+    assert (row["status"], row["attempts"], row["last_error"]) == ("pending", 0, None)
+    assert talvix(database_url, "cancel", str(pending)).returncode == 0
+    assert await db.fetchval("SELECT status FROM talvix.events WHERE id = $1", pending) == "cancelled"
+    assert talvix(database_url, "cancel", str(done)).returncode == 1  # a finished event cannot be cancelled
+    await db.execute("UPDATE talvix.events SET status = 'failed', finished_at = now() WHERE id = $1", failed)
+    by_agent = talvix(database_url, "retry", "--failed-agent", "fit_scorer", "--json")
+    assert json.loads(by_agent.stdout)["retried"] == [failed]
