@@ -20,17 +20,19 @@ from typing import Any
 from handlers import form_answerer
 from handlers.browser import Browser
 
+# Reads the fields inside the container matched by arguments[0]: name, tag, type, label (from
+# label[for], a fieldset's legend, aria-label, placeholder), options (select, radio) and required.
 FIELDS_JS = """
-const form = document.querySelector('form');
+const scope = document.querySelector(arguments[0]);
 const out = {};
-for (const e of form.querySelectorAll('input, select, textarea')) {
+for (const e of scope.querySelectorAll('input, select, textarea')) {
   if (['hidden', 'submit', 'button'].includes(e.type)) continue;
   const key = e.name || e.id;
   const label = ((e.id && document.querySelector(`label[for="${e.id}"]`)?.innerText)
                  || e.closest('fieldset')?.querySelector('legend')?.innerText
                  || e.getAttribute('aria-label') || e.placeholder || key || '').trim();
   const tag = e.tagName.toLowerCase();
-  const f = out[key] || {name: key, tag, type: e.type, label, options: [], required: e.required};
+  const f = out[key] || {name: key, tag, type: e.type, label, options: [], required: e.required, value: e.value};
   if (tag === 'select') f.options = Array.from(e.options).filter(o => o.value).map(o => o.text.trim());
   if (e.type === 'radio') f.options.push(e.value);
   out[key] = f;
@@ -101,17 +103,17 @@ def _wait_for_page(driver: Any) -> str:
     return WebDriverWait(driver, 10).until(state)
 
 
-def _fill(driver: Any, field: dict[str, Any], value: str) -> None:
+def fill(driver: Any, field: dict[str, Any], value: str, scope_selector: str = "form") -> None:
+    """Put `value` into a field read by FIELDS_JS, inside the container matched by `scope_selector`."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    locator = (By.NAME, field["name"])
+    scope = WebDriverWait(driver, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, scope_selector)))
     if field["type"] == "radio":
-        option = (By.CSS_SELECTOR, f'input[name="{field["name"]}"][value="{value}"]')
-        WebDriverWait(driver, 10).until(ec.element_to_be_clickable(option)).click()
+        scope.find_element(By.CSS_SELECTOR, f'input[name="{field["name"]}"][value="{value}"]').click()
         return
-    element = WebDriverWait(driver, 10).until(ec.presence_of_element_located(locator))
+    element = scope.find_element(By.NAME, field["name"])
     if field["tag"] == "select":
         Select(element).select_by_visible_text(value)
     elif field["type"] == "file":
@@ -179,12 +181,12 @@ async def apply(browser: Browser, url: str, profile: dict[str, Any], *, resume_f
         raise ApplyOutcome("failed_captcha", "the site showed a captcha")
     if page == "closed":
         raise ApplyOutcome("failed_closed", "the job is no longer accepting applications")
-    fields = await browser.run(driver.execute_script, FIELDS_JS)
+    fields = await browser.run(driver.execute_script, FIELDS_JS, "form")
     for field in fields:
         label = field["label"].lower()
         if field["type"] == "file":
             if any(w in label for w in ("resume", "cv")) and resume_file is not None:
-                await browser.run(_fill, driver, field, str(resume_file))  # absolute: storage.resolve
+                await browser.run(fill, driver, field, str(resume_file))  # absolute: storage.resolve
             continue
         if "cover letter" in label and field["tag"] == "textarea" and cover_letter:
             value = cover_letter
@@ -197,7 +199,7 @@ async def apply(browser: Browser, url: str, profile: dict[str, Any], *, resume_f
                 if field["required"]:
                     raise ApplyOutcome("skipped", f"the form asks {field['label']!r}, which needs the user") from exc
                 continue
-        await browser.run(_fill, driver, field, value)
+        await browser.run(fill, driver, field, value)
         await pace.after_field()
     if not await browser.run(_submit_button_present, driver):
         raise ApplyOutcome("failed_not_found", "the form has no submit button")

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from handlers import form_answerer
-from handlers.ats_form import ApplyOutcome, Pace, kind_of
+from handlers.ats_form import FIELDS_JS, ApplyOutcome, Pace, fill, kind_of
 from handlers.browser import Browser
 from handlers.session_validator import AUTH_WALL
 
@@ -34,25 +34,6 @@ CLOSED_TEXT = ("no longer accepting applications", "this job is closed")
 CAPTCHA = "#captcha-internal, iframe[src*='captcha'], iframe[src*='arkose'], .challenge-dialog"
 SENT_TEXT = ("your application was sent", "application submitted")
 MAX_STEPS = 10
-
-MODAL_FIELDS_JS = """
-const modal = document.querySelector(arguments[0]);
-const out = {};
-for (const e of modal.querySelectorAll('input, select, textarea')) {
-  if (['hidden', 'submit', 'button'].includes(e.type)) continue;
-  const key = e.name || e.id;
-  const label = ((e.id && modal.querySelector(`label[for="${e.id}"]`)?.innerText)
-                 || e.closest('fieldset')?.querySelector('legend')?.innerText
-                 || e.getAttribute('aria-label') || key || '').trim();
-  const tag = e.tagName.toLowerCase();
-  const f = out[key] || {name: key, tag, type: e.type, label, options: [], required: e.required, value: e.value};
-  if (tag === 'select') f.options = Array.from(e.options).filter(o => o.value).map(o => o.text.trim());
-  if (e.type === 'radio') f.options.push(e.value);
-  out[key] = f;
-}
-return Object.values(out);
-"""
-
 
 def _page_state(driver: Any) -> str:
     from selenium.webdriver.common.by import By
@@ -95,27 +76,6 @@ def _step_buttons(driver: Any) -> str:
     return WebDriverWait(driver, 10).until(which)
 
 
-def _fill(driver: Any, field: dict[str, Any], value: str) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
-
-    scope = driver.find_element(By.CSS_SELECTOR, MODAL)
-    if field["type"] == "radio":
-        scope.find_element(By.CSS_SELECTOR, f'input[name="{field["name"]}"][value="{value}"]').click()
-        return
-    element = scope.find_element(By.NAME, field["name"])
-    if field["tag"] == "select":
-        Select(element).select_by_visible_text(value)
-    elif field["type"] in ("file",):
-        element.send_keys(value)
-    elif field["type"] == "checkbox":
-        if (value == "Yes") != element.is_selected():
-            element.click()
-    else:
-        element.clear()
-        element.send_keys(value)
-
-
 def _errors(driver: Any) -> list[str]:
     from selenium.webdriver.common.by import By
 
@@ -156,11 +116,11 @@ async def apply(browser: Browser, job_url: str, profile: dict[str, Any], *, resu
         await browser.run(_click, driver, APPLY_BUTTON)
         for _ in range(MAX_STEPS):
             await pace.after_page()
-            fields = await browser.run(driver.execute_script, MODAL_FIELDS_JS, MODAL)
+            fields = await browser.run(driver.execute_script, FIELDS_JS, MODAL)
             for field in fields:
                 if field["type"] == "file":
                     if resume_file is not None and any(w in field["label"].lower() for w in ("resume", "cv", "upload")):
-                        await browser.run(_fill, driver, field, str(resume_file))
+                        await browser.run(fill, driver, field, str(resume_file), MODAL)
                     continue
                 question = form_answerer.Question(label=field["label"] or field["name"], kind=kind_of(field),
                                                   options=field["options"], required=field["required"])
@@ -170,7 +130,7 @@ async def apply(browser: Browser, job_url: str, profile: dict[str, Any], *, resu
                     if field["required"] and not field.get("value"):
                         raise ApplyOutcome("skipped", f"Easy Apply asks {field['label']!r}, which needs the user") from exc
                     continue
-                await browser.run(_fill, driver, field, value)
+                await browser.run(fill, driver, field, value, MODAL)
                 await pace.after_field()
             step = await browser.run(_step_buttons, driver)
             if step == "submit":

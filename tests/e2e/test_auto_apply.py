@@ -12,6 +12,7 @@ import pytest
 
 import handlers  # noqa: F401  (registers every agent)
 from listeners.registry import REGISTRY
+from tests.support.apply import apply_now
 from tests.support.job_sites import JobSite
 from tests.support.waiting import wait_for
 from tests.support.workers import running_worker
@@ -56,16 +57,6 @@ async def ready_application(db: asyncpg.Connection, site: JobSite, storage: Path
                      "cover_letter_path) VALUES ($1, $2, $3, 'greenhouse', $6, $4, $5)", app, uid, job,
                      f"tailored/{uid}/{app}.md", f"cover-letters/{uid}/{app}.txt", status)
     return uid, app
-
-
-async def apply_now(db: asyncpg.Connection, database_url: str, app: uuid.UUID) -> asyncpg.Record:
-    """Run auto_apply for the application through the engine ("apply now", not waiting for the slot)."""
-    await db.execute("INSERT INTO talvix.events (agent, payload) VALUES ('auto_apply', $1)",
-                     {"application_id": str(app), "now": True})
-    async with running_worker(database_url, handlers=REGISTRY.values(), agents=["auto_apply"]):
-        await wait_for(lambda: db.fetchval("SELECT count(*) = 0 FROM talvix.events WHERE agent = 'auto_apply' "
-                                           "AND finished_at IS NULL AND run_after <= now()"), timeout=90, message="apply run")
-    return await db.fetchrow("SELECT * FROM job_applications WHERE id = $1", app)
 
 
 async def test_ready_application_is_submitted_with_the_right_fields_and_file(

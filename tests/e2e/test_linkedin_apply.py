@@ -13,10 +13,8 @@ import pytest
 
 import handlers  # noqa: F401  (registers every agent)
 from handlers.session_crypto import seal
-from listeners.registry import REGISTRY
+from tests.support.apply import apply_now
 from tests.support.job_sites import LinkedInSite
-from tests.support.waiting import wait_for
-from tests.support.workers import running_worker
 
 pytestmark = pytest.mark.browser
 KEY_HEX = os.urandom(32).hex()
@@ -55,15 +53,6 @@ async def linkedin_application(db: asyncpg.Connection, site: LinkedInSite, stora
     await db.execute("INSERT INTO job_applications (id, user_id, job_id, platform, auto_status, tailored_resume_path) "
                      "VALUES ($1, $2, $3, 'linkedin', 'ready', $4)", app, uid, job, f"tailored/{uid}/{app}.md")
     return uid, app
-
-
-async def apply_now(db: asyncpg.Connection, database_url: str, app: uuid.UUID) -> asyncpg.Record:
-    await db.execute("INSERT INTO talvix.events (agent, payload) VALUES ('auto_apply', $1)",
-                     {"application_id": str(app), "now": True})
-    async with running_worker(database_url, handlers=REGISTRY.values(), agents=["auto_apply"]):
-        await wait_for(lambda: db.fetchval("SELECT count(*) = 0 FROM talvix.events WHERE agent = 'auto_apply' "
-                                           "AND finished_at IS NULL AND run_after <= now()"), timeout=90, message="apply run")
-    return await db.fetchrow("SELECT * FROM job_applications WHERE id = $1", app)
 
 
 async def budget_used(db: asyncpg.Connection) -> int:

@@ -32,6 +32,14 @@ FORM = """
 </form>"""
 
 
+async def serve(app: web.Application) -> tuple[web.AppRunner, int]:
+    """Serve a fixture site on 127.0.0.1 at a free port."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    return runner, runner.addresses[0][1]
+
+
 @dataclass
 class JobSite:
     mode: str = "ok"  # ok | closed | captcha | drop_submit | no_confirm | slow_submit
@@ -72,10 +80,7 @@ class JobSite:
         app = web.Application()
         app.router.add_get("/jobs/{job}", self.page)
         app.router.add_post("/jobs/{job}/apply", self.apply)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        self.port = runner.addresses[0][1]
+        runner, self.port = await serve(app)
         return runner
 
 
@@ -192,8 +197,5 @@ class LinkedInSite:
         app.router.add_get("/checkpoint/challenge", self.checkpoint)
         app.router.add_get("/jobs/view/{job}/", self.job)
         app.router.add_post("/jobs/view/{job}/easy-apply", self.easy_apply)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        self.port = runner.addresses[0][1]
+        runner, self.port = await serve(app)
         return runner
