@@ -345,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"talvix: {exc}", file=sys.stderr)
             return EXIT_USAGE
         log_format.configure(settings.log_level)
-        log_format.protect(settings.database_url, settings.agent_secret)
+        log_format.protect(settings.database_url, settings.agent_secret, settings.admin_secret)
     else:
         log_format.configure("INFO")
     try:

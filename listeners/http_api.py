@@ -183,6 +183,10 @@ def build_app(worker: Worker) -> web.Application:
     app.router.add_post("/api/agents/{agent}", run_agent)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    if settings.admin_secret is not None:
+        from listeners import dashboard
+
+        dashboard.add_routes(app, worker, settings.admin_secret.get_secret_value())
     return app
 
 

@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     # Shared secret other servers send as X-Agent-Secret; required when the HTTP API is on.
     agent_secret: SecretStr | None = Field(default=None, validation_alias="AGENT_SECRET")
+    # The operators' dashboard at /dashboard is served only when this is set.
+    admin_secret: SecretStr | None = None  # TALVIX_ADMIN_SECRET
 
     @model_validator(mode="after")
     def _http_needs_secret(self) -> Settings:

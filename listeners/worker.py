@@ -63,6 +63,7 @@ class Worker:
         self._unknown_heard: set[str] = set()
         self.reaper_wake = asyncio.Event()
         self.crash: BaseException | None = None  # set when a background loop died of a bug
+        self.http_port: int | None = None  # where the HTTP API listens, once started
         self._next_due: float | None = None
         self.claims = 0
         self.claimed = 0
@@ -85,6 +86,7 @@ class Worker:
         ]
         log.info("worker %s serving %s", self.settings.worker_id, ", ".join(self.served))
         http = await http_api.start(self) if self.settings.http_port is not None else None
+        self.http_port = http.addresses[0][1] if http is not None else None
         try:
             await asyncio.wait_for(self.notifier.connected.wait(), 30)
             self.started.set()

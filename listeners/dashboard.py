@@ -1,0 +1,112 @@
+"""The operators' dashboard, served by the worker's HTTP API at /dashboard (TALVIX_ADMIN_SECRET).
+
+One page, no build step: it polls /dashboard/data every 2 seconds and shows, per agent, the runs of
+the last hour and day by status, failure rate, p50/p95, backlog, oldest due age and who holds what;
+today's LinkedIn budget and the users the guard paused; the latest failures with a link to their
+screenshot; the attached triggers. Failed events can be retried and pending ones cancelled.
+
+Sign-in: a form posts the admin secret (compared in constant time); the answer is an HttpOnly,
+SameSite=Strict cookie holding an HMAC of the secret, so the secret itself never sits in the browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from listeners import database
+from listeners.http_api import error, json_response, secret_matches
+
+if TYPE_CHECKING:
+    from listeners.worker import Worker
+
+COOKIE = "talvix_admin"
+PAGE = (Path(__file__).parent / "dashboard.html")
+
+
+def session_token(secret: str) -> str:
+    return hmac.new(secret.encode(), b"talvix dashboard session", hashlib.sha256).hexdigest()
+
+
+def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
+    token = session_token(admin_secret)
+
+    def signed_in(request: web.Request) -> bool:
+        return secret_matches(request.cookies.get(COOKIE, ""), token)
+
+    async def page(request: web.Request) -> web.Response:
+        if not signed_in(request):
+            return web.Response(text=LOGIN, content_type="text/html", status=401)
+        return web.Response(text=PAGE.read_text(), content_type="text/html",
+                            headers={"Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'; "
+                                                                "script-src 'unsafe-inline'; img-src 'self'"})
+
+    async def login(request: web.Request) -> web.Response:
+        form = await request.post()
+        if not secret_matches(str(form.get("secret", "")), admin_secret):
+            return web.Response(text=LOGIN.replace("<!--error-->", "<p class=err>Wrong secret.</p>"),
+                                content_type="text/html", status=403)
+        response = web.HTTPSeeOther("/dashboard")
+        response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/dashboard")
+        raise response
+
+    async def data(request: web.Request) -> web.Response:
+        if not signed_in(request):
+            return error(401, "sign in first")
+        assert worker.pool is not None
+        async with worker.pool.acquire() as conn:
+            agents = await conn.fetch(database.query("dashboard_agents"))
+            failures = await conn.fetch(database.query("dashboard_failures"))
+            watches = await conn.fetch("SELECT relation::text AS relation, agent, operation, condition FROM talvix.watches "
+                                       "ORDER BY 1, 2, 3")
+            budget = await conn.fetchrow("SELECT used, day_limit, kill_switch_on FROM talvix.linkedin_budget_today")
+            paused = await conn.fetch("SELECT id, email, auto_apply_paused_reason, updated_at FROM public.users "
+                                      "WHERE auto_apply_paused ORDER BY updated_at DESC LIMIT 50")
+        body: dict[str, Any] = {"agents": [dict(r) for r in agents], "failures": [dict(r) for r in failures],
+                                "triggers": [dict(r) for r in watches], "budget": dict(budget) if budget else None,
+                                "paused_users": [dict(r) for r in paused]}
+        return json_response(body)
+
+    async def act(request: web.Request) -> web.Response:
+        if not signed_in(request):
+            return error(401, "sign in first")
+        action = request.match_info["action"]
+        try:
+            event_id = int(request.match_info["event_id"])
+        except ValueError:
+            return error(400, "event id must be a number")
+        assert worker.pool is not None
+        rows = await worker.pool.fetch(database.query(f"{action}_events"), [event_id])
+        if not rows:
+            return error(409, f"event {event_id} cannot be {'retried' if action == 'retry' else 'cancelled'} now")
+        return json_response({"event_id": event_id, "action": action})
+
+    async def screenshot(request: web.Request) -> web.StreamResponse:
+        if not signed_in(request):
+            return error(401, "sign in first")
+        folder = (Path(os.environ.get("STORAGE_ROOT", "/storage")) / "screenshots").resolve()
+        path = (folder / request.match_info["name"]).resolve()
+        if path.parent != folder or path.suffix != ".png" or not path.exists():  # no path tricks
+            return error(404, "no such screenshot")
+        return web.FileResponse(path)
+
+    app.router.add_get("/dashboard", page)
+    app.router.add_post("/dashboard/login", login)
+    app.router.add_get("/dashboard/data", data)
+    app.router.add_post(r"/dashboard/events/{event_id}/{action:retry|cancel}", act)
+    app.router.add_get("/dashboard/screenshots/{name}", screenshot)
+
+
+LOGIN = """<!doctype html><html><head><meta charset=utf-8><title>Talvix · sign in</title>
+<style>body{font:15px system-ui,sans-serif;background:#f6f7f9;display:grid;place-items:center;height:100vh;margin:0}
+form{background:#fff;padding:28px 32px;border-radius:10px;box-shadow:0 1px 3px #0002}
+input{font:inherit;padding:8px;border:1px solid #ccd;border-radius:6px;width:260px}
+button{font:inherit;margin-left:8px;padding:8px 14px;border:0;border-radius:6px;background:#2457d6;color:#fff}
+.err{color:#b42318}</style></head><body><form method=post action=/dashboard/login>
+<h2>Talvix Worker</h2><!--error--><input type=password name=secret placeholder="Admin secret" autofocus>
+<button>Sign in</button></form></body></html>"""

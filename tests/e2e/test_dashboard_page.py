@@ -1,0 +1,89 @@
+"""The operators' dashboard in a real headless Chromium: sign-in, numbers that match the database,
+live updates, and the retry button."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+import pytest
+
+from handlers.browser import Browser
+from listeners import enqueue
+from listeners.registry import Agent
+from tests.support.agents import probe_handler
+from tests.support.waiting import wait_for
+from tests.support.workers import running_worker
+
+pytestmark = pytest.mark.browser
+ADMIN = "dashboard-secret-for-tests"
+
+
+@pytest.fixture
+async def dashboard(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[str]:
+    monkeypatch.setenv("TALVIX_BROWSER_LOCAL_ONLY", "1")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    agent = Agent("probe", probe_handler, max_attempts=1)
+    async with running_worker(database_url, [agent], http_port=0, agent_secret="agent-secret-x",
+                              admin_secret=ADMIN) as worker:
+        yield f"http://127.0.0.1:{worker.http_port}"
+
+
+def text_of(driver: Any, selector: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, selector).text
+
+
+async def test_dashboard_refuses_requests_without_the_secret(dashboard: str) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{dashboard}/dashboard") as page:
+            assert page.status == 401 and "Admin secret" in await page.text()
+        async with http.get(f"{dashboard}/dashboard/data") as data:
+            assert data.status == 401
+        async with http.post(f"{dashboard}/dashboard/events/1/retry") as retry:
+            assert retry.status == 401
+        async with http.post(f"{dashboard}/dashboard/login", data={"secret": "wrong"}) as wrong:
+            assert wrong.status == 403 and "Wrong secret" in await wrong.text()
+
+
+async def test_dashboard_shows_live_numbers_and_retries(dashboard: str, db: asyncpg.Connection, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    for _ in range(3):
+        await enqueue(db, "probe", {})
+    failed = await enqueue(db, "probe", {"behaviour": "raise"})
+    await wait_for(lambda: db.fetchval("SELECT count(*) = 4 FROM talvix.events WHERE finished_at IS NOT NULL"))
+    browser = await Browser(headless=True, viewport="1400x1000").start()
+    try:
+        d = browser.driver
+        await browser.run(d.get, f"{dashboard}/dashboard")
+        await browser.run(lambda: d.find_element(By.NAME, "secret").send_keys(ADMIN))
+        await browser.run(lambda: d.find_element(By.TAG_NAME, "button").click())
+        cell = "tr[data-agent=probe] td[data-k=day_completed]"
+
+        def shows(expected: str) -> Any:
+            return lambda drv: drv.find_elements(By.CSS_SELECTOR, cell) and text_of(drv, cell) == expected
+
+        # The numbers match the database.
+        counts = await db.fetchrow("SELECT count(*) FILTER (WHERE status = 'completed') AS c, "
+                                   "count(*) FILTER (WHERE status = 'failed') AS f FROM agent_logs")
+        await browser.run(WebDriverWait(d, 15).until, shows(f"{counts['c']} / {counts['f']} / 0"))
+        # It updates when new runs finish.
+        await enqueue(db, "probe", {})
+        await browser.run(WebDriverWait(d, 15).until, shows(f"{counts['c'] + 1} / {counts['f']} / 0"))
+        await browser.screenshot(tmp_path / "dashboard.png")
+        # The operator fixes the input, then retries the failed event from the page.
+        await db.execute("UPDATE talvix.events SET payload = '{}' WHERE id = $1", failed)
+        button = f"button[data-retry='{failed}']"
+        await browser.run(WebDriverWait(d, 15).until, lambda drv: drv.find_elements(By.CSS_SELECTOR, button))
+        await browser.run(lambda: d.find_element(By.CSS_SELECTOR, button).click())
+        await wait_for(lambda: db.fetchval("SELECT status = 'completed' FROM talvix.events WHERE id = $1", failed),
+                       timeout=15, message="the retried event completed")
+        await browser.run(WebDriverWait(d, 15).until, shows(f"{counts['c'] + 2} / {counts['f']} / 0"))
+    finally:
+        await browser.close()
