@@ -13,21 +13,11 @@ import re
 import tempfile
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import pydantic
 
 from handlers import llm, storage
-from listeners.registry import Context, PermanentError, Skip, WatchPayload, agent
-
-
-class ApplicationRow(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="ignore")
-    id: UUID
-
-
-class ApplicationEvent(WatchPayload):
-    row: ApplicationRow  # type: ignore[assignment]
+from listeners.registry import Context, PermanentError, Skip, UUIDRowEvent, agent
 
 
 class TailoredDocuments(pydantic.BaseModel):
@@ -74,9 +64,9 @@ def write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-@agent("document_tailor", concurrency=4, timeout=300, max_attempts=3, payload_model=ApplicationEvent)
+@agent("document_tailor", concurrency=4, timeout=300, max_attempts=3, payload_model=UUIDRowEvent)
 async def document_tailor(ctx: Context) -> int:
-    assert isinstance(ctx.input, ApplicationEvent)
+    assert isinstance(ctx.input, UUIDRowEvent)
     app = await ctx.db.fetchrow(
         "SELECT a.id, a.user_id, a.auto_status, j.title, j.company, j.description, u.full_name, u.email, "
         "r.summary, r.raw_text FROM public.job_applications a "

@@ -5,25 +5,15 @@ from __future__ import annotations
 
 import re
 from typing import Literal
-from uuid import UUID
 
 import pydantic
 
 from handlers import llm, storage
-from listeners.registry import Context, PermanentError, Skip, WatchPayload, agent
+from listeners.registry import Context, PermanentError, Skip, UUIDRowEvent, agent
 
 SENIORITY = ("intern", "junior", "mid", "senior", "lead")
 PERSONA = ("student", "early_career", "professional", "switcher", "returning", "freelancer")
 MAX_RESUME_CHARS = 40_000
-
-
-class ResumeRow(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="ignore")
-    id: UUID
-
-
-class ResumeEvent(WatchPayload):
-    row: ResumeRow  # type: ignore[assignment]
 
 
 class ResumeSummary(pydantic.BaseModel):
@@ -81,9 +71,9 @@ async def read_resume(ctx: Context, resume: dict) -> str:
         raise PermanentError(f"resume file {resume['storage_path']!r} does not exist under the storage root") from None
 
 
-@agent("resume_intelligence", concurrency=4, timeout=240, max_attempts=3, payload_model=ResumeEvent)
+@agent("resume_intelligence", concurrency=4, timeout=240, max_attempts=3, payload_model=UUIDRowEvent)
 async def resume_intelligence(ctx: Context) -> int:
-    assert isinstance(ctx.input, ResumeEvent)
+    assert isinstance(ctx.input, UUIDRowEvent)
     resume = await ctx.db.fetchrow("SELECT * FROM public.resumes WHERE id = $1", ctx.input.row.id)
     if resume is None:
         raise PermanentError(f"resume {ctx.input.row.id} no longer exists")

@@ -39,6 +39,17 @@ class WatchPayload(pydantic.BaseModel):
     row: dict[str, Any]
 
 
+class UUIDRow(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="ignore")
+    id: UUID
+
+
+class UUIDRowEvent(WatchPayload):
+    """A watch payload from a table whose primary key is a uuid `id`."""
+
+    row: UUIDRow  # type: ignore[assignment]
+
+
 class Skip(Exception):
     """Raise to end a run as `skipped` (nothing to do, a gate said no); it is not retried."""
 
