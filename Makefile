@@ -23,8 +23,8 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.engine
-	$(BIN)/python -m bench.peers
+	$(BIN)/talvix bench engine
+	$(BIN)/talvix bench peers
 
 clean:
 	rm -rf $(VENV) .talvix

@@ -1,8 +1,8 @@
 """Engine benchmark: drain throughput, wake-up latency against the NOTIFY floor, and idle cost.
 
-    python -m bench.engine                 # everything, ~2 minutes
-    python -m bench.engine drain --events 5000 50000
-    python -m bench.engine latency --rates 20 200
+    talvix bench engine                    # everything, ~2 minutes
+    talvix bench engine drain --events 5000 50000
+    talvix bench engine latency --rates 20 200
 
 Each scenario runs in a fresh database on the same server (DATABASE_URL, else 127.0.0.1:5432, else
 a private local cluster). agent_logs are written for every run, as in production. Results are
@@ -23,14 +23,14 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
-from listeners import database, migrations
+from listeners import cli, database, migrations
 from listeners.local_postgres import LocalPostgres
 from listeners.registry import REGISTRY
 from listeners.settings import load_settings
@@ -76,6 +76,28 @@ async def server() -> AsyncIterator[str]:
 
 
 @contextlib.asynccontextmanager
+async def tracking(description: str, total: int, done: Callable[[], int]) -> AsyncIterator[None]:
+    """A progress bar following `done()` while the block runs. Only on a terminal: with output piped,
+    nothing extra runs beside the measurement."""
+    with cli.progress_bar() as bar:
+        if bar.disable:
+            yield
+            return
+        task = bar.add_task(description, total=total)
+
+        async def follow() -> None:
+            while True:
+                bar.update(task, completed=done())
+                await asyncio.sleep(0.25)
+
+        follower = asyncio.create_task(follow())
+        try:
+            yield
+        finally:
+            follower.cancel()
+
+
+@contextlib.asynccontextmanager
 async def fresh_database(server_dsn: str) -> AsyncIterator[str]:
     name = f"talvix_bench_{uuid.uuid4().hex[:10]}"
     dsn = await database.create_database(server_dsn, name)
@@ -107,7 +129,8 @@ async def drain(server_dsn: str, events: int, prefetch_factor: float) -> dict[st
         task = asyncio.create_task(worker.run())
         await worker.started.wait()
         started = time.perf_counter()
-        await all_started.wait()
+        async with tracking(f"drain {events}", events, lambda: len(agents.CALLS)):
+            await all_started.wait()
         assert worker.outcomes is not None
         await worker.outcomes.drained()
         elapsed = time.perf_counter() - started
@@ -145,6 +168,12 @@ async def produce(conn: asyncpg.Connection, rate: float, count: int) -> dict[int
     """Insert events one at a time at `rate`/s; returns event id → monotonic time the INSERT was sent."""
     sql = database.query("enqueue")
     sent: dict[int, float] = {}
+    async with tracking(f"latency at {rate:g}/s", count, lambda: len(sent)):
+        await _produce(conn, sql, rate, count, sent)
+    return sent
+
+
+async def _produce(conn: asyncpg.Connection, sql: str, rate: float, count: int, sent: dict[int, float]) -> None:
     interval = 1.0 / rate
     next_at = time.monotonic()
     for _ in range(count):
@@ -155,7 +184,6 @@ async def produce(conn: asyncpg.Connection, rate: float, count: int) -> dict[int
         event_id = await conn.fetchval(sql, "bench_noop", {}, None, None, "bench", 0.0)
         sent[event_id] = t
         next_at += interval
-    return sent
 
 
 @contextlib.asynccontextmanager
@@ -247,8 +275,9 @@ async def idle(server_dsn: str, seconds: float) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------ main
 
 
-async def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.engine", description=__doc__,
+async def measure(argv: list[str]) -> dict[str, Any]:
+    """Run the benchmark that `argv` asks for, print its lines, write and return its results."""
+    parser = argparse.ArgumentParser(prog="talvix bench engine", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("what", nargs="*", help="drain, latency and/or idle (default: all)")
     parser.add_argument("--events", type=int, nargs="+", default=[5000, 50000])
@@ -289,8 +318,8 @@ async def main(argv: list[str]) -> int:
     out = RESULTS / f"engine-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"wrote {out.relative_to(REPO)}")
-    return 0
+    return results
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(sys.argv[1:])))
+    asyncio.run(measure(sys.argv[1:]))

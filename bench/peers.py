@@ -1,7 +1,7 @@
 """Talvix's engine beside PgQueuer and Procrastinate: same server, fresh database each, no-op handlers.
 
-    python -m bench.peers                      # drain 5,000 and 50,000; latency at 20/s and 200/s
-    python -m bench.peers --events 5000 --rates 200
+    talvix bench peers                         # drain 5,000 and 50,000; latency at 20/s and 200/s
+    talvix bench peers --events 5000 --rates 200
 
 - drain: bulk-insert N jobs, ANALYZE, then one worker drains them with at most 10 handlers in flight;
   events/s, and a check that every job ran exactly once. Each peer runs with its documented
@@ -194,7 +194,7 @@ async def drain(server: str, system: str, n: int, config: str) -> dict[str, Any]
         result = await engine.drain(server, n, prefetch_factor=1.0)
         return {"system": system, "config": config, "events": n, "seconds": result["seconds"],
                 "events_per_s": result["events_per_s"], "exactly_once": result["exactly_once"]}
-    async with engine.fresh_database(server) as dsn:
+    async with engine.fresh_database(server) as dsn, engine.tracking(f"drain {n} {system} {config}", n, lambda: len(agents.CALLS)):
         result = await SYSTEMS[system]["drain"](dsn, n, config)
     return {"system": system, "config": config, "events": n, "seconds": result["seconds"],
             "events_per_s": n / result["seconds"], "exactly_once": result["exactly_once"]}
@@ -227,13 +227,14 @@ async def latency(server: str, system: str, rate: float, count: int) -> dict[str
                 warm.add(await one())
             await asyncio.sleep(1)
             interval, next_at = 1.0 / rate, time.monotonic()
-            for _ in range(count):
-                delay = next_at - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                t = time.monotonic()
-                sent[await one()] = t
-                next_at += interval
+            async with engine.tracking(f"latency {system} at {rate:g}/s", count, lambda: len(sent)):
+                for _ in range(count):
+                    delay = next_at - time.monotonic()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                    t = time.monotonic()
+                    sent[await one()] = t
+                    next_at += interval
             await asyncio.sleep(2)  # let the last jobs start
         finally:
             await close()
@@ -262,12 +263,9 @@ def ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}×" if theirs else "n/a"
 
 
-async def main(argv: list[str]) -> int:
-    if argv[:1] == ["serve"]:
-        system, dsn = argv[1], argv[2]
-        await SYSTEMS[system]["serve"](dsn)
-        return 0
-    parser = argparse.ArgumentParser(prog="python -m bench.peers", description=__doc__,
+async def measure(argv: list[str]) -> dict[str, Any]:
+    """Run the benchmark that `argv` asks for, print its lines, write and return its results."""
+    parser = argparse.ArgumentParser(prog="talvix bench peers", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, nargs="+", default=[5000, 50000])
     parser.add_argument("--rates", type=float, nargs="+", default=[20, 200])
@@ -315,8 +313,11 @@ async def main(argv: list[str]) -> int:
     out = engine.RESULTS / f"peers-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"\nwrote {out.relative_to(engine.REPO)}")
-    return 0
+    return results
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(sys.argv[1:])))
+    if sys.argv[1:2] == ["serve"]:  # a peer's idle worker for the latency scenario: serve SYSTEM DSN
+        asyncio.run(SYSTEMS[sys.argv[2]]["serve"](sys.argv[3]))
+    else:
+        asyncio.run(measure(sys.argv[1:]))

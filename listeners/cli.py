@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import json
 import logging
@@ -19,6 +20,7 @@ from uuid import UUID
 
 import asyncpg
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from listeners import database, log_format, migrations
@@ -28,6 +30,8 @@ from listeners.settings import Settings, SettingsError, load_settings
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Wide tables when piped or logged; a terminal gets its own width.
 console = Console(width=None if sys.stdout.isatty() else 150)
+# Progress bars go to stderr and only to a terminal, so piped output and --json stay clean.
+progress_console = Console(stderr=True)
 log = logging.getLogger("talvix.cli")
 
 
@@ -59,13 +63,28 @@ def print_table(title: str, rows: Sequence[asyncpg.Record | dict[str, Any]], col
     console.print(table)
 
 
+def progress_bar() -> Progress:
+    """A transient progress bar for long operations; shown only when a person watches a terminal."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=progress_console, transient=True, refresh_per_second=4,
+                    disable=not progress_console.is_terminal)
+
+
 # ---------------------------------------------------------------------------------------- commands
 
 
 async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     conn = await database.connect(settings)
     try:
-        applied = await migrations.migrate(conn, dry_run=args.dry_run)
+        with progress_bar() as bar:
+            task = bar.add_task("migrating", total=None)
+
+            def starting(migration: migrations.Migration, pending: int) -> None:
+                bar.update(task, total=pending, completed=len(started), description=migration.path.name)
+                started.append(migration)
+
+            started: list[migrations.Migration] = []
+            applied = await migrations.migrate(conn, dry_run=args.dry_run, on_start=starting)
     finally:
         await conn.close()
     verb = "would apply" if args.dry_run else "applied"
@@ -249,6 +268,28 @@ async def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
     return await _change_events("cancel_events", args, settings, "cancelled")
 
 
+async def cmd_bench(args: argparse.Namespace, settings: Settings | None) -> int:
+    try:
+        suite = importlib.import_module(f"bench.{args.suite}")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("bench", f"bench.{args.suite}"):
+            raise RuntimeError(f"the benchmarks need the [bench] extra: pip install -e '.[bench]' ({exc})") from exc
+        raise RuntimeError("the benchmarks live in the repository's bench/ folder: "
+                           "run `talvix bench` from an editable install of a checkout (make installs one)") from exc
+    options = [o for o in args.options if o != "--json"]
+    as_json = args.json or len(options) < len(args.options)  # --json before or after the suite's name
+    try:
+        if as_json:
+            with contextlib.redirect_stdout(sys.stderr):  # the readable lines; stdout gets only the JSON
+                results = await suite.measure(options)
+            print_json(results)
+        else:
+            await suite.measure(options)
+    except SystemExit as exc:  # the suite's own argument errors (argparse exits 2) and --help (0)
+        return EXIT_USAGE if exc.code else EXIT_OK
+    return EXIT_OK
+
+
 async def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
     from listeners import demo
 
@@ -328,6 +369,14 @@ def build_parser() -> argparse.ArgumentParser:
     add("gateway", cmd_gateway, "run the public session-capture gateway (its own process and database role)",
         "GATEWAY_DATABASE_URL=… SUPABASE_JWT_SECRET=… AES_SESSION_KEY=… talvix gateway")
 
+    p = add("bench", cmd_bench, "benchmarks that print numbers: the engine alone, or beside PgQueuer and Procrastinate "
+            "(in fresh databases on DATABASE_URL's server, else 127.0.0.1:5432, else a private cluster); "
+            "results are also written to bench/results/",
+            "talvix bench engine drain --events 5000   |   talvix bench peers --skip-latency   |   "
+            "talvix bench engine --help")
+    p.add_argument("suite", choices=["engine", "peers"])
+    p.add_argument("options", nargs=argparse.REMAINDER, help="the suite's own options (talvix bench engine --help)")
+
     p = add("demo", cmd_demo, "run a worker and demo rows on a local Postgres (or DATABASE_URL)", "talvix demo")
     p.add_argument("--keep-running", action="store_true", help="leave the worker running after the demo rows")
     return parser
@@ -337,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings: Settings | None = None
-    if args.func not in (cmd_demo, cmd_gateway):
+    if args.func not in (cmd_demo, cmd_gateway, cmd_bench):
         overrides = {"agents": args.agents} if getattr(args, "agents", None) else {}
         try:
             settings = load_settings(**overrides)

@@ -3,7 +3,8 @@
 One page, no build step: it polls /dashboard/data every 2 seconds and shows, per agent, the runs of
 the last hour and day by status, failure rate, p50/p95, backlog, oldest due age and who holds what;
 today's LinkedIn budget and the users the guard paused; the latest failures with a link to their
-screenshot; the attached triggers. Failed events can be retried and pending ones cancelled.
+screenshot; the next pending events; the attached triggers. Failed events can be retried and
+pending ones cancelled.
 
 Sign-in: a form posts the admin secret (compared in constant time); the answer is an HttpOnly,
 SameSite=Strict cookie holding an HMAC of the secret, so the secret itself never sits in the browser.
@@ -62,12 +63,14 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
         async with worker.pool.acquire() as conn:
             agents = await conn.fetch(database.query("dashboard_agents"))
             failures = await conn.fetch(database.query("dashboard_failures"))
+            pending = await conn.fetch(database.query("dashboard_pending"))
             watches = await conn.fetch("SELECT relation::text AS relation, agent, operation, condition FROM talvix.watches "
                                        "ORDER BY 1, 2, 3")
             budget = await conn.fetchrow("SELECT used, day_limit, kill_switch_on FROM talvix.linkedin_budget_today")
             paused = await conn.fetch("SELECT id, email, auto_apply_paused_reason, updated_at FROM public.users "
                                       "WHERE auto_apply_paused ORDER BY updated_at DESC LIMIT 50")
         body: dict[str, Any] = {"agents": [dict(r) for r in agents], "failures": [dict(r) for r in failures],
+                                "pending": [dict(r) for r in pending],
                                 "triggers": [dict(r) for r in watches], "budget": dict(budget) if budget else None,
                                 "paused_users": [dict(r) for r in paused]}
         return json_response(body)

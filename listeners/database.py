@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
@@ -96,8 +97,9 @@ async def create_pool(settings: Settings, *, bookkeeping: bool = False) -> async
 
 
 def with_database(dsn: str, name: str) -> str:
-    """The same server URL, pointing at database `name`."""
-    return dsn.rsplit("/", 1)[0] + f"/{name}"
+    """The same server URL (credentials and ?options kept), pointing at database `name`."""
+    parts = urlsplit(dsn)
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 async def create_database(server_dsn: str, name: str, template: str | None = None) -> str:

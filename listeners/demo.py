@@ -90,8 +90,6 @@ async def _demo(dsn: str, keep_running: bool) -> int:
         applied = await migrations.migrate(conn)
         cli.console.print(f"[bold]1.[/bold] schema ready ({len(applied)} migration(s) applied now)")
         await conn.execute((database.sql_dir() / "demo" / "schema.sql").read_text())
-        await conn.execute("DELETE FROM public.agent_logs; DELETE FROM talvix.events; DELETE FROM public.users; "
-                           "DELETE FROM public.jobs;")
         cli.print_table("2. Attached triggers (talvix.watches)", await conn.fetch(
             "SELECT relation::text AS relation, agent, operation, condition FROM talvix.watches ORDER BY 1"),
             ["relation", "agent", "operation", "condition"])
@@ -149,12 +147,18 @@ async def _demo(dsn: str, keep_running: bool) -> int:
 async def run(keep_running: bool = False) -> int:
     # Agents write files under STORAGE_ROOT (/storage in production); the demo keeps its own.
     os.environ.setdefault("STORAGE_ROOT", str(Path.cwd() / ".talvix" / "storage"))
-    dsn = os.environ.get("DATABASE_URL")
-    if dsn:
-        cli.console.print("using DATABASE_URL (the demo creates schema 'demo' and clears talvix events and agent_logs)")
-        return await _demo(dsn, keep_running)
+    server = os.environ.get("DATABASE_URL")
+    if server:
+        # Never the configured database itself: the demo drops and re-creates its own beside it.
+        cli.console.print(f"using the server in DATABASE_URL, in a database of its own: {DEMO_DATABASE} "
+                          "(dropped and re-created; your database is not touched)")
+        return await _demo_database(server, keep_running)
     data_dir = Path(os.environ.get("TALVIX_DEMO_PGDATA", Path.cwd() / ".talvix" / "postgres"))
     cli.console.print(f"no DATABASE_URL: starting a private PostgreSQL in {data_dir}")
     with LocalPostgres(data_dir) as pg:
-        await database.drop_database(pg.dsn, DEMO_DATABASE)
-        return await _demo(await database.create_database(pg.dsn, DEMO_DATABASE), keep_running)
+        return await _demo_database(pg.dsn, keep_running)
+
+
+async def _demo_database(server: str, keep_running: bool) -> int:
+    await database.drop_database(server, DEMO_DATABASE)
+    return await _demo(await database.create_database(server, DEMO_DATABASE), keep_running)

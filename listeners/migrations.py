@@ -8,6 +8,7 @@ already applied whose text has since changed is reported, never re-run.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,18 +78,20 @@ async def status(conn: asyncpg.Connection) -> list[MigrationStatus]:
     ]
 
 
-async def migrate(conn: asyncpg.Connection, dry_run: bool = False) -> list[Migration]:
-    """Apply every pending migration; returns the ones applied (or that would be, with dry_run)."""
+async def migrate(conn: asyncpg.Connection, dry_run: bool = False,
+                  on_start: Callable[[Migration, int], None] | None = None) -> list[Migration]:
+    """Apply every pending migration; returns the ones applied (or that would be, with dry_run).
+    `on_start(migration, pending_count)` is called before each one (the CLI's progress bar)."""
     if dry_run:
         return [s.migration for s in await status(conn) if not s.applied]
     await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
     try:
         await conn.execute(_BOOKKEEPING)
         done = []
-        for state in await status(conn):
-            if state.applied:
-                continue
-            migration = state.migration
+        pending = [state.migration for state in await status(conn) if not state.applied]
+        for migration in pending:
+            if on_start:
+                on_start(migration, len(pending))
             async with conn.transaction():
                 try:
                     await conn.execute(migration.sql)

@@ -87,3 +87,29 @@ async def test_dashboard_shows_live_numbers_and_retries(dashboard: str, db: asyn
         await browser.run(WebDriverWait(d, 15).until, shows(f"{counts['c'] + 2} / {counts['f']} / 0"))
     finally:
         await browser.close()
+
+
+async def test_dashboard_cancels_a_pending_event(dashboard: str, db: asyncpg.Connection) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    later = await enqueue(db, "probe", {}, delay_seconds=3600)
+    browser = await Browser(headless=True, viewport="1400x1000").start()
+    try:
+        d = browser.driver
+        await browser.run(d.get, f"{dashboard}/dashboard")
+        await browser.run(lambda: d.find_element(By.NAME, "secret").send_keys(ADMIN))
+        await browser.run(lambda: d.find_element(By.TAG_NAME, "button").click())
+        button = f"button[data-cancel='{later}']"
+        await browser.run(WebDriverWait(d, 15).until, lambda drv: drv.find_elements(By.CSS_SELECTOR, button))
+        await browser.run(lambda: d.find_element(By.CSS_SELECTOR, button).click())
+        await wait_for(lambda: db.fetchval("SELECT status = 'cancelled' FROM talvix.events WHERE id = $1", later),
+                       timeout=15, message="the event was cancelled")
+        # The row leaves the "waiting" table, and a second cancel of the same event is refused.
+        await browser.run(WebDriverWait(d, 15).until, lambda drv: not drv.find_elements(By.CSS_SELECTOR, button))
+    finally:
+        await browser.close()
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:  # unsafe: cookies for an IP host
+        await http.post(f"{dashboard}/dashboard/login", data={"secret": ADMIN})
+        async with http.post(f"{dashboard}/dashboard/events/{later}/cancel") as again:
+            assert again.status == 409 and "cannot be cancelled" in (await again.json())["error"]

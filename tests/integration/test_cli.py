@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from listeners import database
+from listeners import database, migrations
 from tests.support.workers import REPO
 
 
@@ -43,6 +43,18 @@ async def test_migrate_dry_run_then_apply_then_up_to_date(empty_database_url: st
     assert again.returncode == 0 and "database is up to date" in again.stdout
     status = talvix(empty_database_url, "db", "status", "--json")
     assert status.returncode == 0 and all(row["applied"] == "yes" for row in json.loads(status.stdout))
+
+
+async def test_migrate_reports_each_migration_before_applying_it(empty_database_url: str) -> None:
+    """What the CLI's progress bar is fed: every pending migration, in order, with the total."""
+    seen: list[tuple[str, int]] = []
+    conn = await database.connect(empty_database_url)
+    try:
+        applied = await migrations.migrate(conn, on_start=lambda m, total: seen.append((m.path.name, total)))
+    finally:
+        await conn.close()
+    assert [name for name, _ in seen] == [m.path.name for m in applied] == [m.path.name for m in migrations.available()]
+    assert {total for _, total in seen} == {len(applied)}
 
 
 async def test_watch_triggers_unwatch_enqueue_logs_stats(database_url: str, db: asyncpg.Connection) -> None:
@@ -136,3 +148,32 @@ async def test_retry_and_cancel(database_url: str, db: asyncpg.Connection) -> No
     await db.execute("UPDATE talvix.events SET status = 'failed', finished_at = now() WHERE id = $1", failed)
     by_agent = talvix(database_url, "retry", "--failed-agent", "fit_scorer", "--json")
     assert json.loads(by_agent.stdout)["retried"] == [failed]
+
+
+async def test_bench_prints_json_with_a_checked_drain(empty_database_url: str) -> None:
+    result = talvix(empty_database_url, "bench", "engine", "drain", "--events", "300", "--json")
+    assert result.returncode == 0, result.stderr
+    drained = json.loads(result.stdout)["drain"]
+    assert [(d["events"], d["exactly_once"]) for d in drained] == [(300, True)]
+    assert drained[0]["events_per_s"] > 0
+    assert "drain    300 events" in result.stderr  # the readable line still goes to the person, on stderr
+    unknown = talvix(empty_database_url, "bench", "engine", "warp-speed")
+    assert unknown.returncode == 2 and "unknown scenario(s) warp-speed" in unknown.stderr
+
+
+async def test_demo_never_touches_the_configured_database(database_url: str, db: asyncpg.Connection,
+                                                          pg_server: str) -> None:
+    user = await db.fetchval("INSERT INTO users (email) VALUES ('real-user@example.com') RETURNING id")
+    await db.execute("INSERT INTO talvix.events (agent, payload, run_after) VALUES ('fit_scorer', '{}', now() + interval '1 day')")
+    result = talvix(database_url, "demo")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "in a database of its own: talvix_demo" in result.stdout
+    assert await db.fetchval("SELECT count(*) FROM users") == 1 and await db.fetchval("SELECT id FROM users") == user
+    assert await db.fetchval("SELECT count(*) FROM talvix.events") == 1
+    assert not await db.fetchval("SELECT to_regclass('demo.job_postings') IS NOT NULL")
+    demo = await database.connect(database.with_database(pg_server, "talvix_demo"))
+    try:
+        assert await demo.fetchval("SELECT count(*) FROM public.agent_logs") > 2000
+    finally:
+        await demo.close()
+    await database.drop_database(pg_server, "talvix_demo")

@@ -23,3 +23,4 @@ def test_duplicate_and_unnumbered_files_are_refused(tmp_path: Path) -> None:
     (tmp_path / "extra.sql").write_text("SELECT 1")
     with pytest.raises(ValueError, match="must start with its number"):
         migrations.available(tmp_path)
+
