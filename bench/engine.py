@@ -130,7 +130,11 @@ async def drain(server_dsn: str, events: int, prefetch_factor: float) -> dict[st
         await worker.started.wait()
         started = time.perf_counter()
         async with tracking(f"drain {events}", events, lambda: len(agents.CALLS)):
-            await all_started.wait()
+            waiting = asyncio.create_task(all_started.wait())
+            await asyncio.wait({waiting, task}, return_when=asyncio.FIRST_COMPLETED)
+            if not waiting.done():  # the worker stopped (it logged why): a benchmark must not hang on it
+                waiting.cancel()
+                raise RuntimeError(f"the worker stopped after {len(agents.CALLS)} of {events} events")
         assert worker.outcomes is not None
         await worker.outcomes.drained()
         elapsed = time.perf_counter() - started

@@ -150,8 +150,8 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
         print_json([dict(r) for r in rows])
     else:
         print_table(f"Agents, last {args.hours:g} h", rows,
-                    ["agent", "completed", "failed", "skipped", "started", "failure_rate", "p50_ms", "p95_ms",
-                     "pending", "due", "running", "oldest_due_seconds"])
+                    ["agent", "completed", "failed", "skipped", "failure_rate", "p50_ms", "p95_ms",
+                     "pending", "due", "running", "oldest_due_seconds", "workers"])
     return EXIT_OK
 
 

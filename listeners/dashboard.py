@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +34,15 @@ PAGE = (Path(__file__).parent / "dashboard.html")
 
 def session_token(secret: str) -> str:
     return hmac.new(secret.encode(), b"talvix dashboard session", hashlib.sha256).hexdigest()
+
+
+def agent_row(day: Mapping[str, Any], hour: Mapping[str, Any] | None) -> dict[str, Any]:
+    """One agents-table row: the day's stats (rates and p50/p95 are the day's), plus the last hour's counts."""
+    row = {k: v for k, v in day.items() if k not in ("completed", "failed", "skipped")}
+    for status in ("completed", "failed", "skipped"):
+        row[f"day_{status}"] = day[status]
+        row[f"hour_{status}"] = hour[status] if hour else 0
+    return row
 
 
 def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
@@ -61,7 +72,8 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
             return error(401, "sign in first")
         assert worker.pool is not None
         async with worker.pool.acquire() as conn:
-            agents = await conn.fetch(database.query("dashboard_agents"))
+            day = await conn.fetch(database.query("agent_stats"), timedelta(days=1))
+            hour = {r["agent"]: r for r in await conn.fetch(database.query("agent_stats"), timedelta(hours=1))}
             failures = await conn.fetch(database.query("dashboard_failures"))
             pending = await conn.fetch(database.query("dashboard_pending"))
             watches = await conn.fetch("SELECT relation::text AS relation, agent, operation, condition FROM talvix.watches "
@@ -69,8 +81,8 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
             budget = await conn.fetchrow("SELECT used, day_limit, kill_switch_on FROM talvix.linkedin_budget_today")
             paused = await conn.fetch("SELECT id, email, auto_apply_paused_reason, updated_at FROM public.users "
                                       "WHERE auto_apply_paused ORDER BY updated_at DESC LIMIT 50")
-        body: dict[str, Any] = {"agents": [dict(r) for r in agents], "failures": [dict(r) for r in failures],
-                                "pending": [dict(r) for r in pending],
+        body: dict[str, Any] = {"agents": [agent_row(r, hour.get(r["agent"])) for r in day],
+                                "failures": [dict(r) for r in failures], "pending": [dict(r) for r in pending],
                                 "triggers": [dict(r) for r in watches], "budget": dict(budget) if budget else None,
                                 "paused_users": [dict(r) for r in paused]}
         return json_response(body)

@@ -91,7 +91,7 @@ class OutcomeWriter:
                    o.duration_ms, o.records, o.metadata, o.refund_attempt)
             for column, value in zip(columns, row, strict=True):
                 column.append(value)
-        moved, _closed = await self.pool.fetchrow(database.query("finish"), *columns, self.worker_id)
+        moved = (await self.pool.fetchrow(database.query("finish"), *columns, self.worker_id))["events_moved"]
         if moved < len(batch):
             log.warning(
                 "%d of %d outcome(s) arrived after their lease was taken over; the reaper had already "

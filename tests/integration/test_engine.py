@@ -327,9 +327,10 @@ async def test_stats_query_reports_percentiles_and_backlog(db: asyncpg.Connectio
     row = (await db.fetch(database.query("agent_stats"), timedelta(hours=1)))[0]
     assert (row["completed"], row["failed"], row["pending"], row["due"]) == (90, 10, 2, 1)
     assert float(row["failure_rate"]) == 0.1
+    # From the duration histogram: 10 buckets per decade, so within 13% of the exact percentile.
     durations = sorted(range(1, 101))
-    assert float(row["p50_ms"]) == pytest.approx(percentile(durations, 0.5), abs=0.05)
-    assert float(row["p95_ms"]) == pytest.approx(percentile(durations, 0.95), abs=0.05)
+    assert float(row["p50_ms"]) == pytest.approx(percentile(durations, 0.5), rel=0.13)
+    assert float(row["p95_ms"]) == pytest.approx(percentile(durations, 0.95), rel=0.13)
     assert float(row["oldest_due_seconds"]) >= 10
 
 
