@@ -77,6 +77,8 @@ BEGIN
         ON CONFLICT (agent, bucket) DO UPDATE
        SET completed = r.completed + EXCLUDED.completed, failed = r.failed + EXCLUDED.failed,
            skipped = r.skipped + EXCLUDED.skipped, durations = talvix.add_histograms(r.durations, EXCLUDED.durations);
+    -- Kept as long as the longest-kept logs (30 days after a failure); usually an index probe that finds nothing.
+    DELETE FROM talvix.run_rollups WHERE bucket < now() - interval '31 days';
 END;
 $$;
 
@@ -112,37 +114,3 @@ CREATE TRIGGER agent_logs_roll_up_inserts AFTER INSERT ON public.agent_logs
 -- The runs already logged.
 SELECT talvix.add_runs(array_agg(agent_name), array_agg(finished_at), array_agg(status), array_agg(duration_ms))
   FROM public.agent_logs WHERE status <> 'started';
-
--- Rollups are kept as long as the longest-kept logs (30 days after a failure).
-CREATE OR REPLACE FUNCTION talvix.delete_expired(batch integer DEFAULT 10000)
-RETURNS TABLE (agent_logs_deleted bigint, events_deleted bigint)
-LANGUAGE plpgsql SET search_path = pg_catalog, talvix, public AS $$
-DECLARE
-    n bigint;
-BEGIN
-    agent_logs_deleted := 0;
-    events_deleted := 0;
-    -- In batches, so a large backlog never holds one long transaction's locks.
-    LOOP
-        DELETE FROM public.agent_logs
-         WHERE id IN (SELECT id FROM public.agent_logs WHERE expires_at < now() LIMIT batch);
-        GET DIAGNOSTICS n = ROW_COUNT;
-        agent_logs_deleted := agent_logs_deleted + n;
-        EXIT WHEN n < batch;
-    END LOOP;
-    -- Finished events follow the same clock as their logs: 3 days after success, 30 after failure.
-    LOOP
-        DELETE FROM talvix.events
-         WHERE id IN (SELECT id FROM talvix.events
-                       WHERE finished_at IS NOT NULL
-                         AND finished_at < now() - CASE WHEN status = 'failed' THEN interval '30 days'
-                                                        ELSE interval '3 days' END
-                       LIMIT batch);
-        GET DIAGNOSTICS n = ROW_COUNT;
-        events_deleted := events_deleted + n;
-        EXIT WHEN n < batch;
-    END LOOP;
-    DELETE FROM talvix.run_rollups WHERE bucket < now() - interval '31 days';
-    RETURN NEXT;
-END;
-$$;

@@ -3,6 +3,7 @@ live updates, and the retry button."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,22 @@ async def dashboard(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path
         yield f"http://127.0.0.1:{worker.http_port}"
 
 
+@contextlib.asynccontextmanager
+async def signed_in(dashboard: str) -> AsyncIterator[Browser]:
+    """A headless Chromium that has signed in to the dashboard through its form."""
+    from selenium.webdriver.common.by import By
+
+    browser = await Browser(headless=True, viewport="1400x1000").start()
+    try:
+        d = browser.driver
+        await browser.run(d.get, f"{dashboard}/dashboard")
+        await browser.run(lambda: d.find_element(By.NAME, "secret").send_keys(ADMIN))
+        await browser.run(lambda: d.find_element(By.TAG_NAME, "button").click())
+        yield browser
+    finally:
+        await browser.close()
+
+
 def text_of(driver: Any, selector: str) -> str:
     from selenium.webdriver.common.by import By
 
@@ -58,12 +75,8 @@ async def test_dashboard_shows_live_numbers_and_retries(dashboard: str, db: asyn
         await enqueue(db, "probe", {})
     failed = await enqueue(db, "probe", {"behaviour": "raise"})
     await wait_for(lambda: db.fetchval("SELECT count(*) = 4 FROM talvix.events WHERE finished_at IS NOT NULL"))
-    browser = await Browser(headless=True, viewport="1400x1000").start()
-    try:
+    async with signed_in(dashboard) as browser:
         d = browser.driver
-        await browser.run(d.get, f"{dashboard}/dashboard")
-        await browser.run(lambda: d.find_element(By.NAME, "secret").send_keys(ADMIN))
-        await browser.run(lambda: d.find_element(By.TAG_NAME, "button").click())
         cell = "tr[data-agent=probe] td[data-k=day_completed]"
 
         def shows(expected: str) -> Any:
@@ -85,8 +98,6 @@ async def test_dashboard_shows_live_numbers_and_retries(dashboard: str, db: asyn
         await wait_for(lambda: db.fetchval("SELECT status = 'completed' FROM talvix.events WHERE id = $1", failed),
                        timeout=15, message="the retried event completed")
         await browser.run(WebDriverWait(d, 15).until, shows(f"{counts['c'] + 2} / {counts['f']} / 0"))
-    finally:
-        await browser.close()
 
 
 async def test_dashboard_cancels_a_pending_event(dashboard: str, db: asyncpg.Connection) -> None:
@@ -94,12 +105,8 @@ async def test_dashboard_cancels_a_pending_event(dashboard: str, db: asyncpg.Con
     from selenium.webdriver.support.ui import WebDriverWait
 
     later = await enqueue(db, "probe", {}, delay_seconds=3600)
-    browser = await Browser(headless=True, viewport="1400x1000").start()
-    try:
+    async with signed_in(dashboard) as browser:
         d = browser.driver
-        await browser.run(d.get, f"{dashboard}/dashboard")
-        await browser.run(lambda: d.find_element(By.NAME, "secret").send_keys(ADMIN))
-        await browser.run(lambda: d.find_element(By.TAG_NAME, "button").click())
         button = f"button[data-cancel='{later}']"
         await browser.run(WebDriverWait(d, 15).until, lambda drv: drv.find_elements(By.CSS_SELECTOR, button))
         await browser.run(lambda: d.find_element(By.CSS_SELECTOR, button).click())
@@ -107,8 +114,6 @@ async def test_dashboard_cancels_a_pending_event(dashboard: str, db: asyncpg.Con
                        timeout=15, message="the event was cancelled")
         # The row leaves the "waiting" table, and a second cancel of the same event is refused.
         await browser.run(WebDriverWait(d, 15).until, lambda drv: not drv.find_elements(By.CSS_SELECTOR, button))
-    finally:
-        await browser.close()
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:  # unsafe: cookies for an IP host
         await http.post(f"{dashboard}/dashboard/login", data={"secret": ADMIN})
         async with http.post(f"{dashboard}/dashboard/events/{later}/cancel") as again:

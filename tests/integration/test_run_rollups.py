@@ -67,3 +67,12 @@ async def test_windows_and_percentiles(db: asyncpg.Connection) -> None:
     row = (await db.fetch(database.query("agent_stats"), timedelta(hours=1)))[0]
     assert row["p50_ms"] == pytest.approx(exact["p50"], rel=0.13)
     assert row["p95_ms"] == pytest.approx(exact["p95"], rel=0.13)
+
+
+async def test_buckets_older_than_the_longest_log_retention_are_dropped(db: asyncpg.Connection) -> None:
+    await db.execute("INSERT INTO agent_logs (agent_name, status, duration_ms, finished_at, expires_at) "
+                     "VALUES ('a', 'failed', 5, now() - interval '32 days', now())")
+    await db.execute("INSERT INTO agent_logs (agent_name, status, duration_ms, finished_at, expires_at) "
+                     "VALUES ('a', 'failed', 5, now() - interval '30 days', now())")
+    buckets = await db.fetch("SELECT bucket FROM talvix.run_rollups")
+    assert len(buckets) == 1 and buckets[0]["bucket"] > await db.fetchval("SELECT now() - interval '31 days'")
