@@ -3,12 +3,13 @@ are marked stale so the scorer runs again. Think mode (the seed: complex logic).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Literal
 
 import pydantic
 
-from handlers import llm, storage
+from handlers import llm, resume_files, storage
 from listeners.registry import Context, PermanentError, Skip, UUIDRowEvent, agent
 
 SENIORITY = ("intern", "junior", "mid", "senior", "lead")
@@ -59,16 +60,10 @@ def instructions(text: str) -> str:
     )
 
 
-async def read_resume(ctx: Context, resume: dict) -> str:
+async def read_resume(resume: dict) -> str:
     if resume["raw_text"]:
         return resume["raw_text"]
-    path = storage.resolve(resume["storage_path"])
-    if path.suffix.lower() not in (".txt", ".md"):
-        raise PermanentError(f"resume file type {path.suffix or '(none)'} is not supported yet: upload text (.txt, .md)")
-    try:
-        return path.read_text(errors="replace")
-    except FileNotFoundError:
-        raise PermanentError(f"resume file {resume['storage_path']!r} does not exist under the storage root") from None
+    return await asyncio.to_thread(resume_files.text_of, storage.resolve(resume["storage_path"]))
 
 
 @agent("resume_intelligence", concurrency=4, timeout=240, max_attempts=3, payload_model=UUIDRowEvent)
@@ -79,9 +74,15 @@ async def resume_intelligence(ctx: Context) -> int:
         raise PermanentError(f"resume {ctx.input.row.id} no longer exists")
     if resume["parse_status"] == "parsed":
         raise Skip(f"resume {resume['id']} is already parsed")
-    text = (await read_resume(ctx, dict(resume))).strip()
-    if not text:
-        raise PermanentError(f"resume {resume['id']} is empty")
+    try:
+        text = (await read_resume(dict(resume))).strip()
+        if not text:
+            raise PermanentError(f"resume {resume['id']} is empty")
+    except PermanentError as exc:
+        # The app shows the user why (upload another file); the run fails with the same words.
+        await ctx.db.execute("UPDATE public.resumes SET parse_status = 'failed', parse_error = $2 WHERE id = $1",
+                             resume["id"], str(exc))
+        raise
     settings = llm.load_llm_settings()
     completion = await llm.complete(
         settings, "resume_intelligence", role="Resume analyst", instructions=instructions(text[:MAX_RESUME_CHARS]),

@@ -152,9 +152,35 @@ async def test_resume_files_must_stay_inside_the_storage_root(provider: StandIn,
     _, bad = await insert_resume(db, text=None, path="../../etc/passwd")
     await run_until_finished(database_url, db)
     assert await db.fetchval("SELECT parse_status FROM resumes WHERE id = $1", good) == "parsed"
-    assert await db.fetchval("SELECT parse_status FROM resumes WHERE id = $1", bad) == "pending"
+    failed = await db.fetchrow("SELECT parse_status, parse_error FROM resumes WHERE id = $1", bad)
+    assert failed["parse_status"] == "failed" and "outside the storage root" in failed["parse_error"]
     assert "outside the storage root" in await db.fetchval(
         "SELECT error_message FROM agent_logs WHERE status = 'failed' AND agent_name = 'resume_intelligence'")
+
+
+async def test_pdf_resumes_are_parsed_and_unreadable_ones_tell_the_user_why(db: asyncpg.Connection, database_url: str,
+                                                                            tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.integration.test_resume_files import RESUME as RESUME_LINES
+    from tests.integration.test_resume_files import encrypt, write_pdf
+
+    monkeypatch.delenv("SARVAM_API_KEY", raising=False)
+    monkeypatch.delenv("TALVIX_LLM_API_KEY", raising=False)
+    monkeypatch.setenv("STORAGE_ROOT", str(tmp_path / "storage"))
+    folder = tmp_path / "storage" / "resumes"
+    folder.mkdir(parents=True)
+    write_pdf(folder / "cv.pdf", RESUME_LINES)
+    encrypt(folder / "cv.pdf", folder / "locked.pdf", user_password="1234")
+    _, readable = await insert_resume(db, text=None, path="resumes/cv.pdf")
+    _, locked = await insert_resume(db, text=None, path="resumes/locked.pdf")
+    await run_until_finished(database_url, db)
+    parsed = await db.fetchrow("SELECT parse_status, summary FROM resumes WHERE id = $1", readable)
+    assert parsed["parse_status"] == "parsed"
+    assert parsed["summary"]["years_experience"] == 6.0 and "postgresql" in parsed["summary"]["skills"]
+    refused = await db.fetchrow("SELECT parse_status, parse_error FROM resumes WHERE id = $1", locked)
+    assert refused["parse_status"] == "failed" and "password-protected" in refused["parse_error"]
+    assert await db.fetchval("SELECT count(*) FROM agent_logs WHERE agent_name = 'resume_intelligence' "
+                             "AND status = 'failed' AND error_message LIKE '%password-protected%'") == 1
 
 
 # ------------------------------------------------------------------------------------ fit_scorer

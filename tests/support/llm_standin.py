@@ -81,6 +81,9 @@ class StandIn:
         self.port = runner.addresses[0][1]
         self._ready.set()
         self._loop.run_forever()
+        # Close open keep-alive connections and their handler tasks before the loop goes away.
+        self._loop.run_until_complete(runner.cleanup())
+        self._loop.close()
 
     def close(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
