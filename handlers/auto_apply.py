@@ -14,15 +14,17 @@ unit of the day's LinkedIn budget reserved for the submit click.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from handlers import anti_ban_guard, apply_schedule, ats_form, linkedin_easy_apply, session_validator, storage
+from handlers import anti_ban_guard, apply_schedule, ats_form, browser_slots, linkedin_easy_apply, session_validator, storage
 from handlers.browser import Browser
 from listeners.registry import Context, PermanentError, Skip, agent
 
 READY = ("ready", "deferred_cooldown")
+SLOT_RETRY_SECONDS = 60  # a host whose browser slots are all busy tries the application again after this
 
 
 def application_id(payload: dict[str, Any]) -> UUID:
@@ -71,10 +73,24 @@ async def auto_apply(ctx: Context) -> int:
             await ctx.enqueue("auto_apply", {"application_id": str(app_id), "now": True},
                               delay_seconds=(decision.retry_at - now).total_seconds(), dedup_key=f"apply:{app_id}")
         raise Skip(decision.reason)
-    linkedin = app["platform"] == "linkedin"
-    if linkedin:
+    if app["platform"] == "linkedin":
         session_validator.require_key()
-    submit = not decision.review_mode or approved
+    # Nothing is reserved or marked before a browser slot on this host is ours.
+    slot = await browser_slots.acquire()
+    if slot is None:
+        await ctx.enqueue("auto_apply", {"application_id": str(app_id), "now": True},
+                          delay_seconds=SLOT_RETRY_SECONDS, dedup_key=f"apply:{app_id}")
+        raise Skip(f"all {browser_slots.slots_per_host()} browser slots on this host are busy; "
+                   f"trying again in {SLOT_RETRY_SECONDS} s")
+    try:
+        return await apply_in_browser(ctx, app, submit=not decision.review_mode or approved)
+    finally:
+        slot.release()
+
+
+async def apply_in_browser(ctx: Context, app: Mapping[str, Any], *, submit: bool) -> int:
+    app_id = app["id"]
+    linkedin = app["platform"] == "linkedin"
     if submit:
         refused = await ctx.db.fetchval("SELECT talvix.reserve_user_apply($1)", app["user_id"])
         if refused:

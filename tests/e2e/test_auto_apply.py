@@ -137,3 +137,26 @@ async def test_ready_waits_for_the_users_slot(site: JobSite, db: asyncpg.Connect
     assert local.hour >= 20 or local.hour < 6
     assert scheduled["payload"] == {"application_id": str(app), "scheduled": True}
     assert site.submissions == []
+
+
+async def test_a_full_host_defers_the_application_without_touching_it(
+        site: JobSite, db: asyncpg.Connection, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from handlers import browser_slots
+
+    monkeypatch.setenv("TALVIX_BROWSER_SLOT_DIR", str(tmp_path / "slots"))
+    monkeypatch.setenv("TALVIX_BROWSERS_PER_HOST", "1")
+    monkeypatch.setenv("TALVIX_BROWSER_SLOT_WAIT_SECONDS", "0.5")
+    _, app = await ready_application(db, site, tmp_path / "storage")
+    held = browser_slots.try_acquire(tmp_path / "slots", 1)  # another worker's browser on this host
+    assert held is not None
+    try:
+        row = await apply_now(db, database_url, app)
+    finally:
+        held.release()
+    assert row["auto_status"] == "ready" and row["failure_note"] is None and site.submissions == []
+    assert await db.fetchval("SELECT daily_apply_count FROM users WHERE id = $1", row["user_id"]) == 0
+    log = await db.fetchrow("SELECT status, error_message FROM agent_logs WHERE agent_name = 'auto_apply'")
+    assert log["status"] == "skipped" and "browser slots on this host are busy" in log["error_message"]
+    again = await db.fetchrow("SELECT payload, run_after - now() AS wait FROM talvix.events WHERE status = 'pending'")
+    assert again["payload"] == {"application_id": str(app), "now": True}
+    assert 30 < again["wait"].total_seconds() <= 60
