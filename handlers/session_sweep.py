@@ -1,6 +1,8 @@
-"""session_expiry_sweep: once a day at 19:30 India time (the seed's schedule), flag sessions nearing
-expiry (7, 3 and 1 days, from the cookies' expiry the gateway recorded) and retire expired ones,
-pausing those users' auto-apply.
+"""session_expiry_sweep: once a day at 19:30 India time (the seed's schedule), warn users whose
+sessions near expiry (7, 3 and 1 days, from the cookies' expiry the gateway recorded) and retire
+expired ones, pausing those users' auto-apply. Each warning is a flag on the connection plus a row
+in public.notifications, which the app shows and a channel sender delivers; the sweep also deletes
+notifications past their expiry.
 
 Periodic work without a scheduler: the run ends by queueing the next one for tomorrow, under a
 fixed dedup key, so exactly one future sweep is pending. Migration 010 queues the first.
@@ -32,5 +34,6 @@ async def session_expiry_sweep(ctx: Context) -> int:
     follow = next_run(now)
     await ctx.enqueue(AGENT, {}, delay_seconds=(follow - now).total_seconds(), dedup_key=AGENT)
     ctx.metadata.update(expired=result["expired"], paused=result["paused"], warned=result["warned"],
+                        told=result["told"], notifications_deleted=result["notifications_deleted"],
                         next_run=follow.isoformat())
     return result["expired"] + result["warned"]

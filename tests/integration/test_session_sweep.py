@@ -46,6 +46,17 @@ async def test_daily_sweep_warns_once_retires_expired_and_queues_tomorrow(db: as
     assert flags[expired][3] is False
     assert await db.fetchval("SELECT auto_apply_paused_reason FROM users WHERE id = $1", expired) == \
         "linkedin session expired: reconnect it"
+    told = {r["user_id"]: (r["event_type"], r["title"]) for r in await db.fetch("SELECT * FROM notifications")}
+    assert told == {in_5_days: ("session_expiring", "Your linkedin session expires in 5 days"),
+                    in_2_days: ("session_expiring", "Your linkedin session expires in 2 days"),
+                    in_12_hours: ("session_expiring", "Your linkedin session expires in less than a day"),
+                    expired: ("session_expired", "Your linkedin session has expired")}
+    # Each warning once: the same sweep again tells nobody anything new, and drops expired notifications.
+    await db.execute("INSERT INTO notifications (user_id, event_type, title, body, expires_at) "
+                     "VALUES ($1, 'old', 'old', 'old', now() - interval '1 minute')", far)
+    again = await db.fetchrow(database.query("session_expiry_sweep"))
+    assert (again["told"], again["notifications_deleted"]) == (0, 1)
+    assert await db.fetchval("SELECT count(*) FROM notifications") == 4
     follow = await db.fetchrow("SELECT run_after, status FROM talvix.events WHERE agent = 'session_expiry_sweep' "
                                "AND status = 'pending'")
     local = follow["run_after"].astimezone(INDIA)
