@@ -40,18 +40,8 @@ def load_handlers(settings: Settings) -> None:
         importlib.import_module(module)
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, UUID):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return str(value)
-
-
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, default=_json_default, indent=2) + "\n")
+    sys.stdout.write(json.dumps(data, default=database.json_default, indent=2) + "\n")
 
 
 def print_table(title: str, rows: Sequence[asyncpg.Record | dict[str, Any]], columns: Sequence[str]) -> None:
@@ -187,10 +177,7 @@ async def cmd_unwatch(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_triggers(args: argparse.Namespace, settings: Settings) -> int:
     conn = await database.connect(settings)
     try:
-        rows = await conn.fetch(
-            "SELECT relation::text AS relation, agent, operation, condition, delay, columns, dedup, created_at "
-            "FROM talvix.watches ORDER BY 1, 2, 3"
-        )
+        rows = await conn.fetch(database.query("watches"))
     finally:
         await conn.close()
     if args.json:
@@ -245,9 +232,7 @@ async def _change_events(query_name: str, args: argparse.Namespace, settings: Se
     try:
         ids = list(args.event_ids)
         if getattr(args, "failed_agent", None):
-            ids += [r["id"] for r in await conn.fetch(
-                "SELECT id FROM talvix.events WHERE agent = $1 AND status = 'failed' "
-                "AND finished_at > now() - make_interval(hours => $2)", args.failed_agent, args.hours)]
+            ids += [r["id"] for r in await conn.fetch(database.query("failed_events"), args.failed_agent, args.hours)]
         rows = await conn.fetch(database.query(query_name), ids)
     finally:
         await conn.close()

@@ -76,11 +76,9 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
             hour = {r["agent"]: r for r in await conn.fetch(database.query("agent_stats"), timedelta(hours=1))}
             failures = await conn.fetch(database.query("dashboard_failures"))
             pending = await conn.fetch(database.query("dashboard_pending"))
-            watches = await conn.fetch("SELECT relation::text AS relation, agent, operation, condition FROM talvix.watches "
-                                       "ORDER BY 1, 2, 3")
+            watches = await conn.fetch(database.query("watches"))
             budget = await conn.fetchrow("SELECT used, day_limit, kill_switch_on FROM talvix.linkedin_budget_today")
-            paused = await conn.fetch("SELECT id, email, auto_apply_paused_reason, updated_at FROM public.users "
-                                      "WHERE auto_apply_paused ORDER BY updated_at DESC LIMIT 50")
+            paused = await conn.fetch(database.query("paused_users"))
         body: dict[str, Any] = {"agents": [agent_row(r, hour.get(r["agent"])) for r in day],
                                 "failures": [dict(r) for r in failures], "pending": [dict(r) for r in pending],
                                 "triggers": [dict(r) for r in watches], "budget": dict(budget) if budget else None,

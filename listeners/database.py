@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+from uuid import UUID
 
 import asyncpg
 
@@ -94,6 +98,20 @@ async def create_pool(settings: Settings, *, bookkeeping: bool = False) -> async
         reset=keep_session,
         server_settings=server_settings,
     )
+
+
+def json_default(value: Any) -> Any:
+    """Database values in JSON (the CLI's --json, the HTTP API): uuids and timestamps as strings,
+    intervals as seconds, numerics as numbers."""
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
 def with_database(dsn: str, name: str) -> str:

@@ -90,8 +90,7 @@ async def _demo(dsn: str, keep_running: bool) -> int:
         applied = await migrations.migrate(conn)
         cli.console.print(f"[bold]1.[/bold] schema ready ({len(applied)} migration(s) applied now)")
         await conn.execute((database.sql_dir() / "demo" / "schema.sql").read_text())
-        cli.print_table("2. Attached triggers (talvix.watches)", await conn.fetch(
-            "SELECT relation::text AS relation, agent, operation, condition FROM talvix.watches ORDER BY 1"),
+        cli.print_table("2. Attached triggers (talvix.watches)", await conn.fetch(database.query("watches")),
             ["relation", "agent", "operation", "condition"])
 
         worker = Worker(settings, dict(REGISTRY))

@@ -56,16 +56,8 @@ def strip_secrets(value: Any) -> Any:
     return value
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, UUID):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
 def json_response(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(strip_secrets(data), status=status, dumps=lambda d: json.dumps(d, default=_default))
+    return web.json_response(strip_secrets(data), status=status, dumps=lambda d: json.dumps(d, default=database.json_default))
 
 
 def error(status: int, message: str) -> web.Response:
