@@ -4,7 +4,8 @@ worker process on it.
 Memory is a property of the host (about 0.45 GB per browser), so the cap is a host primitive: one
 lock file per slot in TALVIX_BROWSER_SLOT_DIR, held with flock(2) while a browser runs. The kernel
 drops the lock when its process dies, so a killed worker never strands a slot. The folder must be
-the same for every worker on the host (with systemd's PrivateTmp, point it outside /tmp).
+local to the host and the same for every worker on it: /run/lock, the system's place for lock
+files (outside systemd's PrivateTmp, and never a shared volume like the storage root).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def slots_per_host() -> int:
 
 
 def slot_dir() -> Path:
-    return Path(os.environ.get("TALVIX_BROWSER_SLOT_DIR", "/tmp/talvix-browser-slots"))
+    return Path(os.environ.get("TALVIX_BROWSER_SLOT_DIR", "/run/lock/talvix-browser-slots"))
 
 
 def try_acquire(folder: Path, slots: int) -> BrowserSlot | None:
