@@ -193,6 +193,12 @@ def score_jobs_in_prompt(body: dict) -> dict:
                         "reasons": ["python"], "missing_skills": ["go"]} for i in ids]}
 
 
+async def score_until_settled(db: asyncpg.Connection, database_url: str) -> None:
+    """Run a worker serving fit_scorer until its events are settled."""
+    async with running_worker(database_url, **serving("fit_scorer")):
+        await wait_for(lambda: settled(db, "fit_scorer"), timeout=60, message="fit scoring finished")
+
+
 async def make_candidate(db: asyncpg.Connection, **profile: object) -> uuid.UUID:
     user = uuid.uuid4()
     await db.execute("INSERT INTO users (id, email, auto_apply_enabled, fit_score_threshold, profile) "
@@ -213,8 +219,7 @@ async def test_bulk_jobs_insert_scores_in_batches_and_queues_applications(
                      "'https://jobs.example/' || i, 'greenhouse', 'python postgres' FROM generate_series(1, 20) i")
     # One bulk insert, one event.
     assert await db.fetchval("SELECT count(*) FROM talvix.events WHERE agent = 'fit_scorer'") == 1
-    async with running_worker(database_url, **serving("fit_scorer")):
-        await wait_for(lambda: settled(db, "fit_scorer"), timeout=60, message="fit scoring finished")
+    await score_until_settled(db, database_url)
     assert await db.fetchval("SELECT status FROM talvix.events WHERE agent = 'fit_scorer'") == "completed"
     # The blacklisted company's job never reached the model; the rest went 8 at most per call, No-Think.
     shown = [int(i) for r in provider.requests for i in re.findall(r"JOB (\d+):", r["messages"][-1]["content"])]
@@ -237,8 +242,7 @@ async def test_model_skipping_a_job_fails_the_run_without_partial_rows(
     provider.reply(*[lambda body: {"scores": score_jobs_in_prompt(body)["scores"][1:]}] * 5)
     await db.execute("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
                      "SELECT 'fp' || i, 'Engineer', 'Co', 'https://j.example', 'lever' FROM generate_series(1, 3) i")
-    async with running_worker(database_url, **serving("fit_scorer")):
-        await wait_for(lambda: settled(db, "fit_scorer"), timeout=60, message="fit scoring finished")
+    await score_until_settled(db, database_url)
     event = await db.fetchrow("SELECT status, last_error FROM talvix.events WHERE agent = 'fit_scorer'")
     assert event["status"] == "failed" and "but was asked for" in event["last_error"]
     assert await db.fetchval("SELECT count(*) FROM job_fit_scores") == 0
@@ -372,8 +376,7 @@ async def test_pre_filter_keeps_wrong_city_work_mode_and_role_away_from_the_mode
     await db.executemany("INSERT INTO jobs (fingerprint, title, company, work_mode, location, apply_url, platform) "
                          "VALUES ($1, $2, 'Co', $3, $4, 'https://j.example', 'lever')", rows)
     provider.reply(score_jobs_in_prompt)
-    async with running_worker(database_url, **serving("fit_scorer")):
-        await wait_for(lambda: settled(db, "fit_scorer"), timeout=60, message="fit scoring finished")
+    await score_until_settled(db, database_url)
     shown = {int(i) for r in provider.requests for i in re.findall(r"JOB (\d+):", r["messages"][-1]["content"])}
     expected = {r["id"] for r in await db.fetch("SELECT id FROM jobs WHERE fingerprint IN ('ok-remote', 'ok-city')")}
     assert shown == expected
@@ -385,8 +388,7 @@ async def test_out_of_range_fit_score_fails_without_rows(provider: StandIn, db: 
     provider.reply(*[lambda body: {"scores": [{**s, "score": 150} for s in score_jobs_in_prompt(body)["scores"]]}] * 5)
     await db.execute("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
                      "VALUES ('x', 'Engineer', 'Co', 'https://j.example', 'lever')")
-    async with running_worker(database_url, **serving("fit_scorer")):
-        await wait_for(lambda: settled(db, "fit_scorer"), timeout=60, message="fit scoring finished")
+    await score_until_settled(db, database_url)
     event = await db.fetchrow("SELECT status, last_error FROM talvix.events WHERE agent = 'fit_scorer'")
     assert event["status"] == "failed" and "less than or equal to 100" in event["last_error"]
     assert await db.fetchval("SELECT count(*) FROM job_fit_scores") == 0
