@@ -8,8 +8,8 @@ STAMP  := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	@# Debian's Chromium, its driver and Xvfb for the browser agent (as root; otherwise install them first).
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v Xvfb >/dev/null || \
-	  { apt-get update -qq && apt-get install -y -qq chromium chromium-driver xvfb; }
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v Xvfb >/dev/null && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
+	  { apt-get update -qq && apt-get install -y -qq chromium chromium-driver xvfb fonts-dejavu-core; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev,bench,agents,browser]'

@@ -3,28 +3,46 @@
 Triggered when an application becomes 'ready' (its documents exist), when the user approves one
 waiting in review, or by hand with {"application_id": …, "now": true} (POST /api/agents/auto_apply).
 
-Idempotency, whatever retries or crashes happen: 'submitting' is recorded before the one click on
-submit, and a run that finds an application already 'submitting' (its run died mid-submit) marks it
-'needs_check' and never clicks again.
+Whatever happens to the run, the application ends in a definite state and is sent at most once:
+- One run at a time per application: a session advisory lock, held on a connection of the run's
+  own, which Postgres drops the moment that connection goes (SIGKILL included).
+- 'in_progress' found with the lock free: the run that set it died or was stopped before it
+  recorded 'submitting', so this run resumes it. The cap slot it holds is kept, not taken twice
+  (talvix.start_application).
+- 'submitting' is recorded (with the LinkedIn budget unit, in one statement) before the one click;
+  a run that finds it marks the application 'needs_check' and never clicks again.
+- A graceful shutdown (cancellation) is not a failure: the application stays resumable and the
+  engine runs the event again. A browser or connection error is retried the same way; only when
+  the attempts run out is it 'failed_error', with its reservations given back.
+- A named outcome (closed, captcha, signed out…) gives back what the application holds unless a
+  click may have happened ('needs_check'), and fails the event with the outcome's reason.
 
-Platforms: ATS forms (Greenhouse, Lever, other) through handlers/ats_form, headless; LinkedIn through
-handlers/session_validator and handlers/linkedin_easy_apply, in a visible browser on Xvfb, with one
-unit of the day's LinkedIn budget reserved for the submit click.
+Sites: LinkedIn Easy Apply (visible browser on Xvfb, the stored session), Greenhouse, Lever, and
+any other single-page form (handlers/apply/generic), headless.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from handlers import anti_ban_guard, apply_schedule, ats_form, browser_slots, linkedin_easy_apply, session_validator, storage
-from handlers.browser import Browser
+from handlers import anti_ban_guard, apply_schedule, storage
+from handlers.apply import browser_runs, browser_slots, generic, greenhouse, lever, linkedin, session_validator
+from handlers.apply.browser import Browser
+from handlers.apply.outcome import NOT_SENT, ApplyOutcome, Pace, short_reason
+from listeners import database
 from listeners.registry import Context, PermanentError, Skip, agent
 
 READY = ("ready", "deferred_cooldown")
 SLOT_RETRY_SECONDS = 60  # a host whose browser slots are all busy tries the application again after this
+MAX_ATTEMPTS = 5
+
+
+class ApplyInterrupted(Exception):
+    """A browser or connection error: the application stays resumable and the run is retried."""
 
 
 def application_id(payload: dict[str, Any]) -> UUID:
@@ -38,36 +56,60 @@ def application_id(payload: dict[str, Any]) -> UUID:
 async def set_status(ctx: Context, app_id: UUID, status: str, note: str | None = None, **columns: Any) -> None:
     sets = ", ".join(f"{name} = ${i}" for i, name in enumerate(columns, start=4))
     await ctx.db.execute(
-        f"UPDATE public.job_applications SET auto_status = $2, failure_note = $3{', ' + sets if sets else ''} WHERE id = $1",
-        app_id, status, note, *columns.values())
+        f"UPDATE public.job_applications SET auto_status = $2, failure_note = $3, updated_at = now()"
+        f"{', ' + sets if sets else ''} WHERE id = $1", app_id, status, note, *columns.values())
 
 
-@agent("auto_apply", concurrency=2, timeout=600, max_attempts=2)
+async def prepare() -> None:
+    """Before the first claim: load Selenium off the event loop, and clean up the browsers and
+    profiles of workers that died on this host."""
+    await asyncio.to_thread(__import__, "undetected_chromedriver")
+    cleaned = await asyncio.to_thread(browser_runs.sweep)
+    if cleaned:
+        import logging
+
+        logging.getLogger("talvix.agent.auto_apply").warning(
+            "cleaned up the browser runs of %d worker(s) that died on this host", cleaned)
+
+
+@agent("auto_apply", concurrency=2, timeout=600, max_attempts=MAX_ATTEMPTS, setup=prepare)
 async def auto_apply(ctx: Context) -> int:
     app_id = application_id(ctx.payload)
-    app = await ctx.db.fetchrow(
-        "SELECT a.*, j.apply_url, u.full_name, u.email, u.phone, u.profile, c.user_agent, c.viewport "
-        "FROM public.job_applications a JOIN public.users u ON u.id = a.user_id "
-        "LEFT JOIN public.jobs j ON j.id = a.job_id "
-        "LEFT JOIN public.user_connections c ON c.user_id = a.user_id AND c.platform = a.platform WHERE a.id = $1", app_id)
+    async with ctx.db.acquire() as lock:
+        # Released by pg_advisory_unlock below, or by the pool's reset, or by Postgres when the
+        # connection dies with this worker.
+        if not await lock.fetchval(database.query("try_lock_application"), app_id):
+            raise Skip(f"another run is applying to {app_id} right now")
+        try:
+            return await apply_once(ctx, app_id)
+        finally:
+            await lock.execute(database.query("unlock_application"), app_id)
+
+
+async def apply_once(ctx: Context, app_id: UUID) -> int:
+    app = await ctx.db.fetchrow(database.query("application_to_apply"), app_id)
     if app is None:
         raise PermanentError(f"application {app_id} no longer exists")
-    if app["auto_status"] == "submitting":
-        await set_status(ctx, app_id, "needs_check", "an earlier run died while submitting: check before sending again")
-        raise Skip("an earlier run died while submitting; marked needs_check, not resubmitted")
-    approved = app["auto_status"] == "awaiting_review" and app["review_decision"] == "approved"
-    if app["auto_status"] not in READY and not approved:
-        raise Skip(f"application is {app['auto_status']}; nothing to do")
+    status = app["auto_status"]
+    if status == "submitting":
+        await set_status(ctx, app_id, "needs_check", "an earlier run stopped while submitting: check before sending again")
+        raise Skip("an earlier run stopped while submitting; marked needs_check, not resubmitted")
+    resuming = status == "in_progress"  # we hold the lock, so the run that set it is gone
+    approved = status == "awaiting_review" and app["review_decision"] == "approved"
+    if status not in READY and not approved and not resuming:
+        raise Skip(f"application is {status}; nothing to do")
     now = datetime.now(UTC)
-    if not (ctx.payload.get("now") or approved):
+    if not (ctx.payload.get("now") or approved or resuming or ctx.payload.get("scheduled")):
         slot = apply_schedule.next_slot(app["user_id"], now, await apply_schedule.Window.load(ctx.db))
-        if not ctx.payload.get("scheduled"):
-            await ctx.enqueue("auto_apply", {"application_id": str(app_id), "scheduled": True},
-                              delay_seconds=(slot - now).total_seconds(), dedup_key=f"apply:{app_id}")
-            raise Skip(f"scheduled for the user's slot at {slot.isoformat()}")
+        await ctx.enqueue("auto_apply", {"application_id": str(app_id), "scheduled": True},
+                          delay_seconds=(slot - now).total_seconds(), dedup_key=f"apply:{app_id}")
+        raise Skip(f"scheduled for the user's slot at {slot.isoformat()}")
+    if resuming:
+        ctx.log.info("resuming application %s: its earlier run stopped before submitting", app_id)
     decision = await anti_ban_guard.evaluate(ctx.db, app_id, now)
-    ctx.metadata.update(risk=decision.risk, risk_factors=decision.risk_factors)
+    ctx.metadata.update(risk=decision.risk, risk_factors=decision.risk_factors, resumed=resuming)
     if decision.action != "go":
+        await ctx.db.execute("SELECT talvix.release_application($1)", app_id)
         await anti_ban_guard.record(ctx.db, app_id, decision)
         if decision.action == "defer" and decision.retry_at is not None:
             await ctx.enqueue("auto_apply", {"application_id": str(app_id), "now": True},
@@ -83,68 +125,103 @@ async def auto_apply(ctx: Context) -> int:
         raise Skip(f"all {browser_slots.slots_per_host()} browser slots on this host are busy; "
                    f"trying again in {SLOT_RETRY_SECONDS} s")
     try:
-        return await apply_in_browser(ctx, app, submit=not decision.review_mode or approved)
+        submit = not decision.review_mode or approved
+        refused = await ctx.db.fetchval("SELECT talvix.start_application($1, $2)", app_id, submit)
+        if refused:
+            await set_status(ctx, app_id, "skipped", refused)
+            raise Skip(refused)
+        return await apply_in_browser(ctx, app, submit=submit)
     finally:
         slot.release()
 
 
+def documents_of(app: Mapping[str, Any]) -> dict[str, Any]:
+    """The tailored files as absolute paths ({"resume": {"pdf": …, "docx": …}, "cover_letter": …}),
+    and the letter's text for forms that take it pasted."""
+    files = app["document_files"] or {}
+    documents: dict[str, Any] = {
+        what: {kind: str(storage.resolve(path)) for kind, path in (files.get(what) or {}).items()
+               if storage.resolve(path).exists()}
+        for what in ("resume", "cover_letter")}
+    letter = storage.resolve(app["cover_letter_path"]) if app["cover_letter_path"] else None
+    documents["cover_letter_text"] = letter.read_text() if letter and letter.exists() else None
+    return documents
+
+
+def profile_of(app: Mapping[str, Any]) -> dict[str, Any]:
+    summary = app["resume_summary"] or {}
+    return {"years_experience": summary.get("years_experience"), "skill_years": summary.get("skill_years") or {},
+            **(app["profile"] or {}), "full_name": app["full_name"], "email": app["email"], "phone": app["phone"]}
+
+
 async def apply_in_browser(ctx: Context, app: Mapping[str, Any], *, submit: bool) -> int:
     app_id = app["id"]
-    linkedin = app["platform"] == "linkedin"
-    if submit:
-        refused = await ctx.db.fetchval("SELECT talvix.reserve_user_apply($1)", app["user_id"])
-        if refused:
-            await set_status(ctx, app_id, "skipped", refused)
-            raise Skip(refused)
-    await set_status(ctx, app_id, "in_progress")
-    profile = {**(app["profile"] or {}), "full_name": app["full_name"], "email": app["email"], "phone": app["phone"]}
-    resume = storage.resolve(app["tailored_resume_path"]) if app["tailored_resume_path"] else None
-    letter_path = storage.resolve(app["cover_letter_path"]) if app["cover_letter_path"] else None
-    letter = letter_path.read_text() if letter_path and letter_path.exists() else None
-
-    linkedin_day = None  # the UTC day of this run's LinkedIn budget unit, once reserved
+    platform = app["platform"] or "other"
+    documents = await asyncio.to_thread(documents_of, app)
+    if submit and not documents["resume"]:
+        await ctx.db.execute("SELECT talvix.release_application($1)", app_id)
+        await set_status(ctx, app_id, "skipped", "no tailored resume as PDF or DOCX: the tailor must run again")
+        raise PermanentError(f"application {app_id} has no tailored resume as PDF or DOCX")
+    pace = Pace.from_env()
 
     async def on_submitting() -> None:
-        nonlocal linkedin_day
-        if linkedin:  # the submit click is the LinkedIn action: reserve it first, exactly once
-            day = datetime.now(UTC).date()
-            if not await ctx.db.fetchval("SELECT talvix.reserve_linkedin_action($1)", day):
-                raise ats_form.ApplyOutcome("skipped", f"LinkedIn budget for {day} is spent")
-            linkedin_day = day
-        await ctx.db.execute("UPDATE public.job_applications SET auto_status = 'submitting', submitting_at = now() "
-                             "WHERE id = $1 AND auto_status = 'in_progress'", app_id)
+        refused = await ctx.db.fetchval("SELECT talvix.mark_submitting($1, $2)", app_id, platform == "linkedin")
+        if refused:
+            raise ApplyOutcome("skipped", refused)
 
     # LinkedIn runs with a visible browser on a virtual display; ATS forms may run headless.
-    browser = Browser(headless=not linkedin, user_agent=app["user_agent"], viewport=app["viewport"])
+    browser = Browser(headless=platform != "linkedin", user_agent=app["user_agent"], viewport=app["viewport"])
     try:
         await browser.start()
-        if linkedin:
+        if platform == "linkedin":
             await session_validator.sign_in(ctx.db, browser, app["user_id"], "linkedin")
-            result = await linkedin_easy_apply.apply(browser, app["apply_url"], profile, resume_file=resume,
-                                                     submit=submit, on_submitting=on_submitting,
-                                                     pace=ats_form.Pace.from_env())
+            result = await linkedin.apply(browser, app["apply_url"], profile_of(app), documents, submit=submit,
+                                          on_submitting=on_submitting, pace=pace)
         else:
-            result = await ats_form.apply(browser, app["apply_url"], profile, resume_file=resume, cover_letter=letter,
-                                          submit=submit, on_submitting=on_submitting, pace=ats_form.Pace.from_env())
-    except BaseException as exc:
-        screenshot = storage.resolve(f"screenshots/{app_id}.png")
-        shot = await browser.screenshot(screenshot) if browser.driver is not None else False
-        status = exc.status if isinstance(exc, ats_form.ApplyOutcome) else "failed_not_found"
-        sent = status == "needs_check"  # the click happened: the cap and budget reservations stand
-        if submit and not sent:
-            await ctx.db.execute("SELECT talvix.release_user_apply($1)", app["user_id"])
-            if linkedin_day is not None:
-                await ctx.db.execute("SELECT talvix.release_linkedin_action($1)", linkedin_day)
-        await set_status(ctx, app_id, status, str(exc)[:500], screenshot_path=f"screenshots/{app_id}.png" if shot else None,
+            site = {"greenhouse": greenhouse.SITE, "lever": lever.SITE}.get(platform, generic.GENERIC)
+            result = await generic.apply(browser, app["apply_url"], profile_of(app), documents, submit=submit,
+                                         on_submitting=on_submitting, pace=pace, site=site)
+    except ApplyOutcome as outcome:
+        shot = await screenshot(browser, app_id)
+        if outcome.status != "needs_check":  # no click happened: give back the cap slot and budget unit
+            await ctx.db.execute("SELECT talvix.release_application($1)", app_id)
+        await set_status(ctx, app_id, outcome.status, str(outcome)[:500], screenshot_path=shot,
                          retry_count=app["retry_count"] + 1)
-        if isinstance(exc, ats_form.ApplyOutcome):
-            raise PermanentError(f"{status}: {exc}") from None
+        if outcome.status in NOT_SENT:
+            raise Skip(f"{outcome.status}: {outcome}") from None
+        raise PermanentError(f"{outcome.status}: {outcome}") from None
+    except asyncio.CancelledError:
+        # A shutdown or the run's timeout, not a failure: 'in_progress' stays resumable (and
+        # 'submitting' becomes needs_check), and the engine runs the event again.
         raise
+    except Exception as exc:  # noqa: BLE001 - a browser or connection error: recorded briefly, then retried
+        reason = short_reason(exc)
+        shot = await screenshot(browser, app_id)
+        if ctx.attempt >= ctx.event.max_attempts:
+            if await ctx.db.fetchval("SELECT auto_status FROM public.job_applications WHERE id = $1", app_id) == "submitting":
+                await set_status(ctx, app_id, "needs_check", f"the run failed while submitting ({reason})",
+                                 screenshot_path=shot)
+            else:
+                await ctx.db.execute("SELECT talvix.release_application($1)", app_id)
+                await set_status(ctx, app_id, "failed_error", f"gave up after {ctx.attempt} attempts: {reason}"[:500],
+                                 screenshot_path=shot, retry_count=app["retry_count"] + 1)
+            raise PermanentError(f"gave up after {ctx.attempt} attempts: {reason}") from None
+        await ctx.db.execute("UPDATE public.job_applications SET failure_note = $2, screenshot_path = coalesce($3, "
+                             "screenshot_path) WHERE id = $1", app_id, f"attempt {ctx.attempt}: {reason}"[:500], shot)
+        raise ApplyInterrupted(reason) from None
     finally:
         await browser.close()
     if result == "awaiting_review":
         await set_status(ctx, app_id, "awaiting_review", "review mode: filled, waiting for the user's approval")
         return 0
     await ctx.db.execute("UPDATE public.job_applications SET auto_status = 'submitted', status = 'applied', "
-                         "applied_at = now(), failure_note = NULL WHERE id = $1", app_id)
+                         "applied_at = now(), failure_note = NULL, updated_at = now() WHERE id = $1", app_id)
     return 1
+
+
+async def screenshot(browser: Browser, app_id: UUID) -> str | None:
+    relative = f"screenshots/{app_id}.png"
+    try:
+        return relative if await browser.screenshot(storage.resolve(relative)) else None
+    except Exception:  # noqa: BLE001 - a dead browser takes no screenshot; the outcome still gets recorded
+        return None

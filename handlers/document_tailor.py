@@ -1,6 +1,10 @@
 """document_tailor: a queued application → a tailored resume and a cover letter for that job, written
 under the storage root, their paths recorded, and the application marked 'ready'.
 
+The Markdown resume and the plain-text letter are the sources; each is also rendered as PDF and
+DOCX (handlers/document_files), because job sites take only those, and the files' paths are
+recorded in `document_files` for the apply step to upload.
+
 The apply step waits by trigger condition, not by timer: auto_apply is attached to auto_status
 becoming 'ready', which only this agent sets, in the same UPDATE that records the document paths.
 So an application can never be applied to before its documents exist. Think mode (the seed's A10).
@@ -8,6 +12,7 @@ So an application can never be applied to before its documents exist. Think mode
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import tempfile
@@ -16,7 +21,7 @@ from typing import Any
 
 import pydantic
 
-from handlers import llm, storage
+from handlers import document_files, llm, storage
 from listeners.registry import Context, PermanentError, Skip, UUIDRowEvent, agent
 
 
@@ -89,7 +94,19 @@ async def document_tailor(ctx: Context) -> int:
     letter_path = f"cover-letters/{app['user_id']}/{app['id']}.txt"
     write_atomically(storage.resolve(resume_path), completion.value.resume_markdown)
     write_atomically(storage.resolve(letter_path), completion.value.cover_letter)
+    files = await asyncio.to_thread(render_files, completion.value, f"tailored/{app['user_id']}/{app['id']}", name)
     await ctx.db.execute(
-        "UPDATE public.job_applications SET tailored_resume_path = $2, cover_letter_path = $3, auto_status = 'ready' "
-        "WHERE id = $1 AND auto_status = 'queued'", app["id"], resume_path, letter_path)
+        "UPDATE public.job_applications SET tailored_resume_path = $2, cover_letter_path = $3, document_files = $4, "
+        "auto_status = 'ready' WHERE id = $1 AND auto_status = 'queued'", app["id"], resume_path, letter_path, files)
     return 2
+
+
+def render_files(documents: TailoredDocuments, folder: str, name: str) -> dict[str, dict[str, str]]:
+    """PDF and DOCX of both documents under `folder` (relative to the storage root); CPU-bound, so
+    the caller runs it in a thread."""
+    out: dict[str, dict[str, str]] = {}
+    for what, stem, text in (("resume", "Resume", documents.resume_markdown),
+                             ("cover_letter", "Cover_Letter", documents.cover_letter)):
+        paths = document_files.render(text, storage.resolve(folder), document_files.file_stem(name, stem))
+        out[what] = {kind: f"{folder}/{path.name}" for kind, path in paths.items()}
+    return out

@@ -17,7 +17,8 @@ import pydantic
 
 from handlers import llm
 
-Kind = Literal["text", "textarea", "select", "radio", "checkbox", "number", "yes_no"]
+# phone_national: a phone field beside a country-code picker (LinkedIn's "…-phoneNumber-nationalNumber").
+Kind = Literal["text", "textarea", "select", "radio", "checkbox", "number", "yes_no", "phone_national"]
 
 
 class Question(pydantic.BaseModel):
@@ -45,44 +46,97 @@ def _yes_no(flag: bool) -> str:
     return "Yes" if flag else "No"
 
 
-def _number(value: object) -> str:
-    return f"{float(value):g}"  # type: ignore[arg-type]
+def _whole(value: object) -> str:
+    return str(round(float(value)))  # type: ignore[arg-type]
+
+
+SKILL_YEARS = re.compile(r"\byears?\b.*\bexperience\b.*\b(?:with|in|using|of working with|on)\s+(?P<skill>[^?.,;:]+)"
+                         r"|\bexperience\b.*\b(?:with|in|using)\s+(?P<skill2>[^?.,;:]+?)\s*\(?\s*(?:in\s+)?years?\b", re.I)
+
+
+def skill_years(label: str, profile: dict[str, Any]) -> object:
+    """Years with the skill a question names, from the parsed resume (`skill_years`); total years
+    when it names none. A skill the resume gives no years for is unknown: never total years."""
+    match = SKILL_YEARS.search(label)
+    if match is None:
+        return None if profile.get("years_experience") is None else _whole(profile["years_experience"])
+    asked = re.sub(r"\b(the|a|an|professional|work|hands-on)\b", " ", (match["skill"] or match["skill2"]).lower()).strip()
+    known = {k.lower().strip(): v for k, v in (profile.get("skill_years") or {}).items()}
+    for skill, years in known.items():
+        if skill == asked or re.fullmatch(rf"{re.escape(skill)}(\s*\(.*\))?", asked) or asked.startswith(skill + " "):
+            return _whole(years)
+    return None
+
+
+def notice_period(profile: dict[str, Any], label: str) -> object:
+    days = profile.get("notice_period_days")
+    if days is None:
+        return None
+    return str(int(days)) if re.search(r"\bin days\b|\(days\)|number of days", label, re.I) else f"{int(days)} days"
 
 
 # (pattern on the question label, how to read the answer from the profile). First match wins.
-RULES: list[tuple[re.Pattern[str], Callable[[dict[str, Any]], object]]] = [
-    (re.compile(r"\bfirst name\b", re.I), lambda p: (p.get("full_name") or "").split(" ")[0] or None),
-    (re.compile(r"\b(last|family|sur)\s*name\b", re.I), lambda p: (p.get("full_name") or "").split(" ")[-1] or None),
-    (re.compile(r"\b(full )?name\b", re.I), lambda p: p.get("full_name")),
-    (re.compile(r"\be-?mail\b", re.I), lambda p: p.get("email")),
-    (re.compile(r"\b(phone|mobile|contact number)\b", re.I), lambda p: p.get("phone")),
-    (re.compile(r"\blinkedin\b.*\b(url|profile)\b|\blinkedin profile\b", re.I), lambda p: p.get("linkedin_url")),
-    (re.compile(r"\b(github|portfolio|website)\b", re.I), lambda p: p.get("portfolio_url")),
-    (re.compile(r"\byears?\b.*\bexperience\b|\bexperience\b.*\byears?\b", re.I),
-     lambda p: None if p.get("years_experience") is None else _number(p["years_experience"])),
-    (re.compile(r"\bnotice period\b", re.I),
-     lambda p: None if p.get("notice_period_days") is None else f"{int(p['notice_period_days'])} days"),
-    (re.compile(r"\b(expected|desired)\b.*\b(salary|ctc|compensation)\b", re.I), lambda p: p.get("expected_salary")),
-    (re.compile(r"\bcurrent\b.*\b(salary|ctc|compensation)\b", re.I), lambda p: p.get("current_salary")),
+RULES: list[tuple[re.Pattern[str], Callable[[dict[str, Any], str], object]]] = [
+    (re.compile(r"\bfirst name\b", re.I), lambda p, _: (p.get("full_name") or "").split(" ")[0] or None),
+    (re.compile(r"\b(last|family|sur)\s*name\b", re.I), lambda p, _: (p.get("full_name") or "").split(" ")[-1] or None),
+    (re.compile(r"\b(full )?name\b", re.I), lambda p, _: p.get("full_name")),
+    (re.compile(r"\be-?mail\b", re.I), lambda p, _: p.get("email")),
+    (re.compile(r"\b(phone|mobile|contact number)\b", re.I), lambda p, _: p.get("phone")),
+    (re.compile(r"\blinkedin\b.*\b(url|profile)\b|\blinkedin profile\b", re.I), lambda p, _: p.get("linkedin_url")),
+    (re.compile(r"\b(github|portfolio|website)\b", re.I), lambda p, _: p.get("portfolio_url")),
+    (re.compile(r"\byears?\b.*\bexperience\b|\bexperience\b.*\byears?\b", re.I), lambda p, label: skill_years(label, p)),
+    (re.compile(r"\bnotice period\b", re.I), lambda p, label: notice_period(p, label)),
+    (re.compile(r"\b(expected|desired)\b.*\b(salary|ctc|compensation)\b", re.I), lambda p, _: p.get("expected_salary")),
+    (re.compile(r"\bcurrent\b.*\b(salary|ctc|compensation)\b", re.I), lambda p, _: p.get("current_salary")),
     (re.compile(r"\b(authori[sz]ed|eligible|legally)\b.*\bwork\b|\bwork (authori[sz]ation|permit)\b", re.I),
-     lambda p: None if p.get("work_authorized") is None else _yes_no(bool(p["work_authorized"]))),
+     lambda p, _: None if p.get("work_authorized") is None else _yes_no(bool(p["work_authorized"]))),
     (re.compile(r"\bsponsorship\b", re.I),
-     lambda p: None if p.get("needs_sponsorship") is None else _yes_no(bool(p["needs_sponsorship"]))),
+     lambda p, _: None if p.get("needs_sponsorship") is None else _yes_no(bool(p["needs_sponsorship"]))),
     (re.compile(r"\breloca", re.I),
-     lambda p: None if p.get("willing_to_relocate") is None else _yes_no(bool(p["willing_to_relocate"]))),
-    (re.compile(r"\b(current )?(city|location)\b", re.I), lambda p: p.get("city")),
+     lambda p, _: None if p.get("willing_to_relocate") is None else _yes_no(bool(p["willing_to_relocate"]))),
+    (re.compile(r"\bcommut", re.I),
+     lambda p, _: None if p.get("willing_to_commute") is None else _yes_no(bool(p["willing_to_commute"]))),
+    # "Follow <company>" on LinkedIn's review step: only when the user asked for it.
+    (re.compile(r"^follow\b", re.I), lambda p, _: _yes_no(bool(p.get("follow_companies", False)))),
+    # Marketing and talent-community opt-ins are never given on the user's behalf.
+    (re.compile(r"\b(marketing|newsletter|job alerts|talent (community|pool)|future (job )?opportunit)", re.I),
+     lambda p, _: _yes_no(bool(p.get("marketing_opt_in", False)))),
+    # The processing consent a site needs to take an application: switching auto-apply on is the
+    # user's consent to apply, unless their profile says otherwise.
+    (re.compile(r"\b(privacy (notice|policy)|consent|i agree|terms|data processing|gdpr)\b", re.I),
+     lambda p, _: _yes_no(bool(p.get("accept_application_privacy_notices", True)))),
+    (re.compile(r"\b(current )?(city|location)\b", re.I), lambda p, _: p.get("city")),
 ]
 
 
-def _range_option(number: float, options: list[str]) -> str | None:
-    """'6' against ['0-2', '3-5', '6-10', '10+'] → '6-10'."""
-    for option in options:
-        bounds = [float(x) for x in re.findall(r"\d+(?:\.\d+)?", option)]
-        if len(bounds) == 2 and bounds[0] <= number <= bounds[1]:
-            return option
-        if len(bounds) == 1 and "+" in option and number >= bounds[0]:
-            return option
+def _interval(option: str) -> tuple[float, float] | None:
+    """The numbers an option stands for: '6-10' → (6, 10), '10+' or '90 days or more' → (10, inf),
+    'Less than 30 days' → (0, 29.99), 'Immediately' → (0, 0)."""
+    text = option.lower()
+    if re.search(r"\bimmediate", text) or text.strip() in ("none", "no notice"):
+        return 0.0, 0.0
+    bounds = [float(x) for x in re.findall(r"\d+(?:\.\d+)?", text)]
+    if len(bounds) >= 2:
+        return bounds[0], bounds[1]
+    if len(bounds) == 1:
+        if "+" in text or re.search(r"\b(or more|more than|over|above|at least)\b", text):
+            return bounds[0] + (0.01 if re.search(r"\b(more than|over|above)\b", text) else 0), float("inf")
+        if re.search(r"\b(less than|under|below|up to|within)\b", text):
+            return 0.0, bounds[0] - (0.01 if re.search(r"\b(less than|under|below)\b", text) else 0)
+        return bounds[0], bounds[0]
     return None
+
+
+def _range_option(number: float, options: list[str]) -> str | None:
+    """The option whose range holds `number`, else the nearest one: '6' against ['0-2', '3-5',
+    '6-10', '10+'] → '6-10'; 45 days against ['Immediately', '30 days', '60 days'] → '30 days'."""
+    spans = [(option, span) for option in options if (span := _interval(option)) is not None]
+    for option, (low, high) in spans:
+        if low <= number <= high:
+            return option
+    if not spans:
+        return None
+    return min(spans, key=lambda s: min(abs(number - s[1][0]), abs(number - s[1][1])))[0]
 
 
 def fit_to_field(value: str, question: Question) -> str | None:
@@ -92,8 +146,10 @@ def fit_to_field(value: str, question: Question) -> str | None:
         for option in question.options:
             if option.strip().lower() == value.lower():
                 return option
-        number = re.fullmatch(r"\d+(?:\.\d+)?", value)
-        return _range_option(float(value), question.options) if number else None
+        number = re.match(r"\d+(?:\.\d+)?", value)
+        return _range_option(float(number.group(0)), question.options) if number else None
+    if question.kind == "phone_national":
+        return national_number(value)
     if question.kind == "number":
         match = re.search(r"-?\d+(?:\.\d+)?", value)
         return match.group(0) if match else None
@@ -103,10 +159,22 @@ def fit_to_field(value: str, question: Question) -> str | None:
     return value or None
 
 
+def national_number(phone: str, region: str = "IN") -> str | None:
+    """'+91 98765 43210' → '9876543210': the number without its country code, digits only."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        digits = re.sub(r"\D", "", phone)
+        return digits or None
+    return str(parsed.national_number)
+
+
 def from_profile(question: Question, profile: dict[str, Any]) -> str | None:
     for pattern, read in RULES:
         if pattern.search(question.label):
-            raw = read(profile)
+            raw = read(profile, question.label)
             return None if raw in (None, "") else fit_to_field(str(raw), question)
     return None
 

@@ -25,6 +25,9 @@ class ResumeSummary(pydantic.BaseModel):
     titles: list[str] = pydantic.Field(max_length=20)
     education: list[str] = pydantic.Field(max_length=10)
     persona: Literal["student", "early_career", "professional", "switcher", "returning", "freelancer"]
+    # Years of professional use per skill, where the resume states them ("Python (5 years)"); forms
+    # ask "How many years of experience do you have with Python?", which total years do not answer.
+    skill_years: dict[str, float] = pydantic.Field(default_factory=dict, max_length=60)
 
 
 # The offline model's vocabulary: what it can recognise without an LLM.
@@ -47,7 +50,22 @@ def offline_summary(text: str) -> ResumeSummary:
     education = [line for line in lines if DEGREE.search(line)][:3]
     persona = "student" if years < 0.5 else "early_career" if years < 3 else "professional"
     return ResumeSummary(skills=skills, years_experience=years, seniority=seniority, titles=titles,
-                         education=education, persona=persona)
+                         education=education, persona=persona, skill_years=offline_skill_years(lower, skills))
+
+
+def offline_skill_years(lower: str, skills: list[str]) -> dict[str, float]:
+    """'python (5 years)', 'python: 5 yrs', '5+ years of python', '5 years with python', '5 years python'."""
+    found: dict[str, float] = {}
+    number = r"(\d{1,2}(?:\.\d)?)\+?\s*(?:years?|yrs?)"
+    for skill in skills:
+        name = re.escape(skill)
+        for pattern in (rf"(?<![a-z0-9+]){name}\s*(?:\(|:|-|–|—)\s*{number}",
+                        rf"{number}\s+(?:of\s+)?(?:experience\s+)?(?:with|in|using|of)?\s*{name}(?![a-z0-9+])"):
+            match = re.search(pattern, lower)
+            if match:
+                found[skill] = float(match.group(1))
+                break
+    return found
 
 
 def instructions(text: str) -> str:
@@ -55,7 +73,9 @@ def instructions(text: str) -> str:
         "Read this resume and summarise it. skills: concrete technical and professional skills, lower-case. "
         "years_experience: total professional years (0 for students). seniority: one of "
         f"{', '.join(SENIORITY)}. titles: job titles held, most recent first. education: degrees with "
-        f"institution. persona: one of {', '.join(PERSONA)}. Use only facts in the resume.\n\n"
+        f"institution. persona: one of {', '.join(PERSONA)}. skill_years: for each skill whose years of use the "
+        "resume states or its dated roles show, the years (omit skills whose years are unknown). "
+        "Use only facts in the resume.\n\n"
         f"RESUME:\n{text}"
     )
 

@@ -112,6 +112,9 @@ class Context:
 
 
 Handler = Callable[[Context], Awaitable["int | None"]]
+# Runs once when a worker starts serving the agent, before its first claim: import heavy libraries,
+# clean up what a dead predecessor left on this host. An exception stops the worker's start-up.
+Setup = Callable[[], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ class Agent:
     # Retry backoff for this agent; None takes the worker's settings.
     retry_base_seconds: float | None = None
     retry_max_seconds: float | None = None
+    setup: Setup | None = None
 
 
 REGISTRY: dict[str, Agent] = {}
@@ -139,6 +143,7 @@ def agent(
     payload_model: type[pydantic.BaseModel] | None = None,
     retry_base_seconds: float | None = None,
     retry_max_seconds: float | None = None,
+    setup: Setup | None = None,
 ) -> Callable[[Handler], Handler]:
     """Register the decorated coroutine function as the handler of agent `name`."""
     if not AGENT_NAME.match(name):
@@ -151,7 +156,7 @@ def agent(
         if existing is not None and existing.handler is not handler:
             raise ValueError(f"agent {name!r} is registered twice ({existing.handler.__qualname__})")
         REGISTRY[name] = Agent(
-            name, handler, concurrency, timeout, max_attempts, payload_model, retry_base_seconds, retry_max_seconds
+            name, handler, concurrency, timeout, max_attempts, payload_model, retry_base_seconds, retry_max_seconds, setup
         )
         return handler
 

@@ -76,6 +76,9 @@ class Worker:
         self.outcomes = OutcomeWriter(self.pool, self.settings.worker_id, self._written)
         self.runner = Runner(self.served, self.handler_pool, self.settings, self.outcomes, self._capacity_freed)
         await self._register()
+        for served in self.served.values():
+            if served.setup is not None:
+                await served.setup()
         background = [
             self._spawn(self.notifier.run(), "notifier"),
             self._spawn(self.outcomes.run(), "outcomes"),

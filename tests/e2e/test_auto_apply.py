@@ -141,7 +141,7 @@ async def test_ready_waits_for_the_users_slot(site: JobSite, db: asyncpg.Connect
 
 async def test_a_full_host_defers_the_application_without_touching_it(
         site: JobSite, db: asyncpg.Connection, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from handlers import browser_slots
+    from handlers.apply import browser_slots
 
     monkeypatch.setenv("TALVIX_BROWSER_SLOT_DIR", str(tmp_path / "slots"))
     monkeypatch.setenv("TALVIX_BROWSERS_PER_HOST", "1")

@@ -12,7 +12,7 @@ import aiohttp
 import asyncpg
 import pytest
 
-from handlers.browser import Browser
+from handlers.apply.browser import Browser
 from listeners import enqueue
 from listeners.registry import Agent
 from tests.support.agents import probe_handler

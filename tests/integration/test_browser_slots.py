@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers import browser_slots
+from handlers.apply import browser_slots
 
 HOLDER = """
 import fcntl, os, sys

@@ -18,8 +18,8 @@ from uuid import UUID
 
 import asyncpg
 
-from handlers.ats_form import ApplyOutcome
-from handlers.browser import Browser
+from handlers.apply.browser import Browser
+from handlers.apply.outcome import ApplyOutcome
 from handlers.session_crypto import SealedSession, SessionCryptoError, load_key, open_session
 from listeners.registry import PermanentError
 

@@ -4,14 +4,16 @@
   (undetected-chromedriver patches the binary in place) and Chromium's major version is read from
   the installed binary.
 - Every driver call runs in a thread (`await browser.run(fn)`), so the event loop never stalls.
-- `close()` always quits, reaps Chromium's and the driver's processes and removes the private profile:
-  no Chromium outlives its run.
+- `close()` always quits, reaps Chromium's and the driver's processes and removes the private profile;
+  a worker killed mid-run is cleaned up after by its guardian (handlers/apply/browser_runs): no Chromium,
+  chromedriver, Xvfb or profile outlives its worker.
 - The user's stored user agent and viewport are used every time (a persistent fingerprint).
 - LinkedIn runs with a visible browser (headless=False) on a virtual display (Xvfb) that this module
   starts and stops; other platforms may run headless.
 
 Settings: TALVIX_CHROMIUM (/usr/bin/chromium), TALVIX_CHROMEDRIVER (/usr/bin/chromedriver),
-TALVIX_BROWSER_LOCAL_ONLY=1 (tests: resolve no host but 127.0.0.1).
+TALVIX_BROWSER_DIR (see handlers/apply/browser_runs), TALVIX_BROWSER_LOCAL_ONLY=1 (Chromium resolves no
+host but 127.0.0.1: for tests and fixture sites only, never in production).
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ import asyncio
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import subprocess
-import tempfile
 import threading
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
+
+from handlers.apply.browser_runs import WorkerFolder
 
 T = TypeVar("T")
 FLAGS = ["--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update",
@@ -74,6 +78,7 @@ class _Display:
 
                 cls.display = Display(visible=False, size=(1920, 1080))
                 cls.display.start()
+                WorkerFolder.record_xvfb(cls.display.pid)  # the guardian kills it if this worker dies
             cls.users += 1
 
     @classmethod
@@ -83,6 +88,7 @@ class _Display:
             if cls.users == 0 and cls.display is not None:
                 cls.display.stop()
                 cls.display = None
+                WorkerFolder.record_xvfb(None)
 
 
 class Browser:
@@ -109,9 +115,15 @@ class Browser:
         for path in (chromium_path(), driver_path()):
             if not Path(path).exists():
                 raise BrowserUnavailable(f"{path} is missing: install Debian's chromium and chromium-driver")
-        self._folder = tempfile.mkdtemp(prefix="talvix-browser-")
-        driver_copy = Path(self._folder) / "chromedriver"
+        folder = WorkerFolder.path() / f"run-{secrets.token_hex(6)}"
+        folder.mkdir(mode=0o700)
+        self._folder = str(folder)
+        driver_copy = folder / "chromedriver"
         shutil.copy2(driver_path(), driver_copy)
+        # Chromium in a session of its own, so its helpers can be found (and killed) as one group.
+        launcher = folder / "chromium"
+        launcher.write_text(f'#!/bin/sh\nexec setsid "{chromium_path()}" "$@"\n')
+        launcher.chmod(0o700)
         options = uc.ChromeOptions()
         for flag in FLAGS:
             options.add_argument(flag)
@@ -123,7 +135,7 @@ class Browser:
             _Display.acquire()
             self._display = True
         self.driver = uc.Chrome(options=options, driver_executable_path=str(driver_copy),
-                                browser_executable_path=chromium_path(), version_main=chromium_major(chromium_path()),
+                                browser_executable_path=str(launcher), version_main=chromium_major(chromium_path()),
                                 headless=self.headless, user_data_dir=str(Path(self._folder) / "profile"))
         self.driver.set_window_size(*self.viewport)  # uc overrides --window-size: set it after start
 

@@ -1,0 +1,164 @@
+"""Applying through a single-page form: the flow every ATS adapter shares, and the fallback for
+sites without an adapter of their own.
+
+1. Open the page (a posting page may first need its "Apply" step: `Site.open_form`).
+2. Decide what the page is before touching it: a captcha a person must solve stops the run at once
+   (even when the page also has a form), a closed posting is `failed_closed`, a page with no form
+   within the wait is `failed_not_found`.
+3. Read the fields by their real markup (handlers/apply/form_fields), answer and fill them, attach
+   the tailored resume (PDF, or DOCX where PDF is not accepted), paste or attach the cover letter.
+4. Review mode stops here. Otherwise record 'submitting' (`on_submitting`), click the one submit
+   control, and wait for the site's confirmation. The site refusing an answer (the form stays, with
+   errors) means nothing was sent; no confirmation at all is `needs_check`, never a second click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.apply import form_fields
+from handlers.apply.browser import Browser
+from handlers.apply.outcome import ApplyOutcome, Pace
+
+WAIT_SECONDS = 15  # for a page or a form to render; real sites hydrate slowly
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    form: str = "form"
+    submit: str = "button[type=submit], input[type=submit], input[type=button][value*='Submit' i], button[id*=submit]"
+    confirmed_selector: str = "#application_confirmation, .application-confirmation, #thanks"
+    confirmed_text: tuple[str, ...] = ("thank you for applying", "application submitted", "application has been received",
+                                       "thanks for applying", "application was submitted")
+    closed_text: tuple[str, ...] = ("no longer accepting", "position has been filled", "job is closed", "no longer available",
+                                    "no longer open", "job you are looking for is no longer", "couldn't find anything here",
+                                    "this job has expired", "posting has closed")
+    captcha: str = form_fields.CAPTCHA_SELECTOR
+    # A posting page whose form is one click away (Lever's "Apply for this job").
+    apply_link: str | None = None
+    # Reveal what the site hides until asked (Greenhouse's "enter manually" cover letter).
+    reveal: str | None = None
+
+
+GENERIC = Site("the site")
+
+
+def page_state(driver: Any, site: Site) -> str:
+    """'captcha', 'closed', 'confirmed', 'apply_link' or 'form', waiting for one of them."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def visible(d: Any, css: str) -> bool:
+        return any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, css))
+
+    def state(d: Any) -> str | bool:
+        if visible(d, site.captcha):
+            return "captcha"
+        text = d.find_element(By.TAG_NAME, "body").text.lower()
+        if any(t in text for t in site.closed_text):
+            return "closed"
+        forms = [f for f in d.find_elements(By.CSS_SELECTOR, site.form)
+                 if f.find_elements(By.CSS_SELECTOR, "input:not([type=hidden]), textarea, select")]
+        if forms:
+            return "form"
+        if site.apply_link and visible(d, site.apply_link):
+            return "apply_link"
+        return False
+
+    return WebDriverWait(driver, WAIT_SECONDS).until(state)
+
+
+def click(driver: Any, selector: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    element = WebDriverWait(driver, WAIT_SECONDS).until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
+    form_fields._click(driver, element)
+
+
+def reveal(driver: Any, selector: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    for element in driver.find_elements(By.CSS_SELECTOR, selector):
+        if element.is_displayed():
+            form_fields._click(driver, element)
+
+
+def submit_control(driver: Any, site: Site) -> Any:
+    from selenium.webdriver.common.by import By
+
+    for element in driver.find_elements(By.CSS_SELECTOR, f"{site.form} :is({site.submit}), {site.submit}"):
+        if element.is_displayed() and element.is_enabled():
+            return element
+    return None
+
+
+def after_submit(driver: Any, site: Site) -> str:
+    """'confirmed', 'rejected' (the form is back with errors) or 'unknown', waiting for a verdict."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def verdict(d: Any) -> str | bool:
+        if d.find_elements(By.CSS_SELECTOR, site.confirmed_selector):
+            return "confirmed"
+        if any(t in d.find_element(By.TAG_NAME, "body").text.lower() for t in site.confirmed_text):
+            return "confirmed"
+        fields = form_fields.read_fields(d.execute_script(form_fields.READ_JS, site.form))
+        if form_fields.rejected(fields):
+            return "rejected"
+        return False
+
+    try:
+        return WebDriverWait(driver, WAIT_SECONDS).until(verdict)
+    except TimeoutException:
+        return "unknown"
+
+
+async def apply(browser: Browser, url: str, profile: dict[str, Any], documents: dict[str, Any], *, submit: bool,
+                on_submitting: Callable[[], Awaitable[None]], pace: Pace, site: Site = GENERIC) -> str:
+    """Fill the form at `url`; submit it when `submit`. Returns 'submitted' or 'awaiting_review',
+    or raises ApplyOutcome."""
+    from selenium.common.exceptions import TimeoutException
+
+    driver = browser.driver
+    await browser.run(driver.get, url)
+    await pace.after_page()
+    try:
+        state = await browser.run(page_state, driver, site)
+        if state == "apply_link":
+            await browser.run(click, driver, site.apply_link)
+            await pace.after_page()
+            state = await browser.run(page_state, driver, site)
+    except TimeoutException:
+        raise ApplyOutcome("failed_not_found", f"{site.name}'s application form never appeared") from None
+    if state == "captcha":
+        raise ApplyOutcome("failed_captcha", f"{site.name} shows a captcha that a person must solve")
+    if state == "closed":
+        raise ApplyOutcome("failed_closed", "the job is no longer accepting applications")
+    if state == "confirmed":
+        raise ApplyOutcome("already_applied", f"{site.name} shows this application as already sent")
+    if site.reveal:
+        await browser.run(reveal, driver, site.reveal)
+    fields = await form_fields.fields_in(browser, site.form)
+    await form_fields.fill_form(browser, fields, profile, documents, pace, site=site.name)
+    problems = form_fields.rejected(await form_fields.fields_in(browser, site.form))
+    if problems:
+        raise ApplyOutcome("skipped", f"{site.name} rejected an answer before submitting: {problems[0][:200]}")
+    if await browser.run(submit_control, driver, site) is None:
+        raise ApplyOutcome("failed_not_found", f"{site.name}'s form has no submit control")
+    if not submit:
+        return "awaiting_review"
+    await on_submitting()  # recorded before the click: a crash after it never clicks again
+    await browser.run(lambda: form_fields._click(driver, submit_control(driver, site)))
+    verdict = await browser.run(after_submit, driver, site)
+    if verdict == "rejected":
+        problems = form_fields.rejected(await form_fields.fields_in(browser, site.form))
+        raise ApplyOutcome("skipped", f"{site.name} refused the application: {'; '.join(problems)[:300]}")
+    if verdict != "confirmed":
+        raise ApplyOutcome("needs_check", f"submitted, but {site.name} never confirmed it: check before retrying")
+    return "submitted"
