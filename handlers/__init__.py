@@ -5,6 +5,7 @@ that serves only some agents never loads the others' libraries.
 """
 
 from handlers import (  # noqa: F401  (each import registers its agents)
+    apply_recovery,
     auto_apply,
     demo,
     document_tailor,

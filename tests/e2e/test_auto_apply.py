@@ -6,57 +6,33 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
 
 import handlers  # noqa: F401  (registers every agent)
 from listeners.registry import REGISTRY
-from tests.support.apply import apply_now
+from tests.support.apply import LETTER, apply_now, browser_environment, new_application, resume_pdf
 from tests.support.job_sites import JobSite
 from tests.support.waiting import wait_for
 from tests.support.workers import running_worker
 
 pytestmark = pytest.mark.browser
-RESUME_MD = "# Asha Rao\n\nBackend engineer: Python, asyncio, PostgreSQL.\n"
-LETTER = "Dear Acme team,\n\nI build reliable backends.\n\nAsha Rao\n"
 
 
 @pytest.fixture
 async def site(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[JobSite]:
-    monkeypatch.setenv("TALVIX_BROWSER_LOCAL_ONLY", "1")
-    monkeypatch.setenv("TALVIX_BROWSER_PAGE_DELAY", "0.01,0.05")
-    monkeypatch.setenv("TALVIX_BROWSER_FIELD_DELAY", "0.01,0.03")
-    monkeypatch.setenv("STORAGE_ROOT", str(tmp_path / "storage"))
-    monkeypatch.setenv("TMPDIR", str(tmp_path))  # Chromium's singleton sockets stay in this test's folder
-    monkeypatch.delenv("SARVAM_API_KEY", raising=False)
+    browser_environment(monkeypatch, tmp_path)
     job_site = JobSite()
     runner = await job_site.start()
     yield job_site
     await runner.cleanup()
 
 
-async def ready_application(db: asyncpg.Connection, site: JobSite, storage: Path, *, activated_days_ago: int = 30,
-                            status: str = "ready", **user: object) -> tuple[uuid.UUID, uuid.UUID]:
-    uid = uuid.uuid4()
-    profile = {"years_experience": 6, "work_authorized": True}
-    await db.execute("INSERT INTO users (id, email, full_name, phone, profile, auto_apply_enabled) "
-                     "VALUES ($1, 'asha@x.dev', 'Asha Rao', '+91 98765 43210', $2, true)", uid, profile)
-    await db.execute("UPDATE users SET auto_apply_activated_at = now() - make_interval(days => $2) WHERE id = $1",
-                     uid, activated_days_ago)
-    for column, value in user.items():
-        await db.execute(f"UPDATE users SET {column} = $2 WHERE id = $1", uid, value)
-    job = await db.fetchval("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
-                            "VALUES ($1, 'Backend Engineer', 'Acme', $2, 'greenhouse') RETURNING id", str(uid), site.url())
-    app = uuid.uuid4()
-    (storage / "tailored" / str(uid)).mkdir(parents=True)
-    (storage / "cover-letters" / str(uid)).mkdir(parents=True)
-    (storage / "tailored" / str(uid) / f"{app}.md").write_text(RESUME_MD)
-    (storage / "cover-letters" / str(uid) / f"{app}.txt").write_text(LETTER)
-    await db.execute("INSERT INTO job_applications (id, user_id, job_id, platform, auto_status, tailored_resume_path, "
-                     "cover_letter_path) VALUES ($1, $2, $3, 'greenhouse', $6, $4, $5)", app, uid, job,
-                     f"tailored/{uid}/{app}.md", f"cover-letters/{uid}/{app}.txt", status)
-    return uid, app
+async def ready_application(db: asyncpg.Connection, site: JobSite, storage: Path, **kwargs: Any) -> tuple[uuid.UUID, uuid.UUID]:
+    """An application to the generic fixture form (a site with no adapter of its own)."""
+    return await new_application(db, site.url(), "other", **kwargs)
 
 
 async def test_ready_application_is_submitted_with_the_right_fields_and_file(
@@ -66,9 +42,11 @@ async def test_ready_application_is_submitted_with_the_right_fields_and_file(
     assert row["auto_status"] == "submitted" and row["status"] == "applied" and row["applied_at"] is not None
     (sent,) = site.submissions
     sent["fields"]["cover_letter"] = sent["fields"]["cover_letter"].replace("\r\n", "\n")  # browsers send CRLF
-    assert sent["fields"] == {"first_name": "Asha", "last_name": "Rao", "email": "asha@x.dev",
+    email = await db.fetchval("SELECT email FROM users WHERE id = $1", uid)
+    assert sent["fields"] == {"first_name": "Asha", "last_name": "Rao", "email": email,
                               "phone": "+91 98765 43210", "years": "6-10", "authorized": "Yes", "cover_letter": LETTER}
-    assert (sent["file_name"], sent["file_bytes"]) == (f"{app}.md", RESUME_MD.encode())
+    # The tailored resume goes as its PDF, named for a recruiter, never the Markdown source.
+    assert (sent["file_name"], sent["file_bytes"]) == ("Asha_Rao_Resume.pdf", resume_pdf(row))
     user = await db.fetchrow("SELECT daily_apply_count, monthly_apply_count FROM users WHERE id = $1", uid)
     assert (user["daily_apply_count"], user["monthly_apply_count"]) == (1, 1)
     log = await db.fetchrow("SELECT status, records_processed FROM agent_logs WHERE agent_name = 'auto_apply'")

@@ -54,7 +54,9 @@ class JobSite:
         if self.mode == "closed":
             body = "<h1>Engineer</h1><p class='closed'>This job is no longer accepting applications.</p>"
         elif self.mode == "captcha":
-            body = "<h1>Verify you are human</h1><div class='g-recaptcha' data-sitekey='x'></div>"
+            # What reCAPTCHA v2 renders: its anchor iframe (304×78) inside the .g-recaptcha div.
+            body = ("<h1>Verify you are human</h1><div class='g-recaptcha' data-sitekey='x'>"
+                    "<iframe title='reCAPTCHA' src='about:blank#recaptcha/api2/anchor' width='304' height='78'></iframe></div>")
         else:
             submit = "" if self.mode == "drop_submit" else '<button id="submit_app" type="submit">Submit Application</button>'
             form = FORM.format(job=job, submit=submit).replace("`", "\\\\`")
