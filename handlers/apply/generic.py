@@ -91,7 +91,7 @@ def reveal(driver: Any, selector: str) -> None:
 def submit_control(driver: Any, site: Site) -> Any:
     from selenium.webdriver.common.by import By
 
-    for element in driver.find_elements(By.CSS_SELECTOR, f"{site.form} :is({site.submit}), {site.submit}"):
+    for element in driver.find_elements(By.CSS_SELECTOR, f":is({site.form}) :is({site.submit}), {site.submit}"):
         if element.is_displayed() and element.is_enabled():
             return element
     return None

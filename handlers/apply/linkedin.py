@@ -36,10 +36,10 @@ STEP_BUTTONS = {
     "review": "button[aria-label='Review your application']",
     "next": "button[aria-label='Continue to next step']",
 }
-APPLIED = (".jobs-s-apply .artdeco-inline-feedback--success, .post-apply-timeline, [data-test-applied-badge], "
-           ".jobs-details-top-card__apply-error")
+APPLIED = ".jobs-s-apply .artdeco-inline-feedback--success, .post-apply-timeline, [data-test-applied-badge]"
 CLOSED_TEXT = ("no longer accepting applications", "this job is closed", "job is no longer available")
 SENT_TEXT = ("your application was sent", "application sent", "application submitted")
+DAILY_LIMIT_TEXT = "exceeded the daily application limit"  # LinkedIn's own per-account limit, shown instead of the modal
 CHECKPOINT = ("/checkpoint/challenge", "/checkpoint/")
 MAX_STEPS = 12
 STEP_WAIT = 15  # seconds for a step to render or change
@@ -86,7 +86,11 @@ def step(driver: Any) -> dict[str, Any]:
     """The modal's current step once it has rendered (a step button is shown)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from selenium.webdriver.common.by import By
+
     def rendered(d: Any) -> dict[str, Any] | bool:
+        if DAILY_LIMIT_TEXT in d.find_element(By.TAG_NAME, "body").text.lower():
+            raise ApplyOutcome("skipped", "LinkedIn says this account exceeded its daily application limit: try tomorrow")
         now = d.execute_script(STEP_JS, MODAL)
         if now and (any(t in now["text"] for t in SENT_TEXT) or set(now["buttons"]) & _LABELS):
             return now
@@ -112,7 +116,7 @@ def advance(driver: Any, button: str, before: dict[str, Any]) -> str:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    form_fields._click(driver, driver.find_element(By.CSS_SELECTOR, f"{MODAL} {STEP_BUTTONS[button]}"))
+    form_fields._click(driver, driver.find_element(By.CSS_SELECTOR, f":is({MODAL}) {STEP_BUTTONS[button]}"))
 
     def changed(d: Any) -> str | bool:
         now = d.execute_script(STEP_JS, MODAL)
