@@ -84,9 +84,8 @@ def page_state(driver: Any) -> str:
 
 def step(driver: Any) -> dict[str, Any]:
     """The modal's current step once it has rendered (a step button is shown)."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     def rendered(d: Any) -> dict[str, Any] | bool:
         if DAILY_LIMIT_TEXT in d.find_element(By.TAG_NAME, "body").text.lower():
