@@ -168,3 +168,13 @@ class Browser:
         if self._folder:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+
+
+def wait_until(driver: Any, seconds: float, condition: Callable[[Any], T]) -> T:
+    """WebDriverWait for `condition`, riding out a page that changes under it (a navigation or a
+    re-render makes elements stale for a moment; that is not an answer)."""
+    from selenium.common.exceptions import JavascriptException, NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    ignored = (StaleElementReferenceException, NoSuchElementException, JavascriptException)
+    return WebDriverWait(driver, seconds, ignored_exceptions=ignored).until(condition)

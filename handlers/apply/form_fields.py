@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from handlers import document_files, form_answerer
-from handlers.apply.browser import Browser
+from handlers.apply.browser import Browser, wait_until
 from handlers.apply.outcome import ApplyOutcome, Pace
 
 READ_JS = r"""
 const scope = arguments[0] ? document.querySelector(arguments[0]) : document.body;
 if (!scope) return null;
+const suggests = arguments[1] || null;  // the site's own autocompletes, where their markup says nothing
 const squash = t => (t || '').replace(/\s+/g, ' ').trim();
 // Screen-reader copies make a label's text appear twice ("Email Email"): keep one.
 const once = t => { t = squash(t); const h = Math.floor(t.length / 2);
@@ -39,6 +40,11 @@ const textOf = el => { if (!el) return '';
 const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)
   && getComputedStyle(el).visibility !== 'hidden';
 const byIds = ids => (ids || '').split(/\s+/).map(i => i && document.getElementById(i)).filter(Boolean);
+// A wrapping label's own words, without the text of the controls inside it (a select's options).
+const ownText = l => { const c = l.cloneNode(true); c.querySelectorAll('select, textarea, input, option').forEach(x => x.remove());
+  return textOf(c); };
+const groupOf = el => (el.type === 'radio' || el.type === 'checkbox')
+  ? (el.name ? 'name:' + el.name : (el.closest('fieldset') ? 'fs:' + (el.closest('fieldset').id || el.closest('fieldset').dataset.talvixFs) : null)) : null;
 const placeholder = o => !o.value || /^(select|choose|please select|--|—)/i.test(squash(o.text));
 function questionOf(el, group) {
   if (group) { const legend = el.closest('fieldset')?.querySelector('legend');
@@ -46,15 +52,30 @@ function questionOf(el, group) {
     const rg = el.closest('[role=radiogroup], [role=group]');
     if (rg) { const t = byIds(rg.getAttribute('aria-labelledby')).map(textOf).join(' ') || rg.getAttribute('aria-label');
       if (t) return once(t); } }
-  if (el.id) { const l = document.querySelector(`label[for="${CSS.escape(el.id)}"]`); if (l && textOf(l)) return textOf(l); }
-  const lb = byIds(el.getAttribute('aria-labelledby')).map(textOf).join(' '); if (lb) return once(lb);
-  if (!group) { const wrap = el.closest('label'); if (wrap && textOf(wrap)) return textOf(wrap); }
-  // A label-like element near the control (Lever's cards, Greenhouse's classic fields).
-  let node = el.parentElement;
-  for (let depth = 0; node && node !== scope.parentElement && depth < 5; depth++, node = node.parentElement) {
+  // "Attach", "Upload" name the action, not the question: the upload's group says what it is for.
+  const action = t => /^(attach|upload|browse|choose( a)? file|select( a)? file|add file)\b/i.test(t);
+  if (el.id) { const l = document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+    if (l && textOf(l) && !action(textOf(l))) return textOf(l); }
+  const lb = byIds(el.getAttribute('aria-labelledby')).map(textOf).join(' '); if (lb && !action(lb)) return once(lb);
+  const box = el.closest('[role=group][aria-labelledby], [role=group][aria-label]');
+  if (box) { const t = byIds(box.getAttribute('aria-labelledby')).map(textOf).join(' ') || box.getAttribute('aria-label');
+    if (t) return once(t); }
+  if (!group) { const wrap = el.closest('label'); if (wrap && ownText(wrap)) return ownText(wrap); }
+  // A label-like element near the control (Lever's cards, Greenhouse's classic fields), looked for
+  // only while climbing stays within this question: never in a box that holds another question's controls.
+  const mine = c => c === el || (group && groupOf(c) === group);
+  let node = (group && el.closest('label') || el).parentElement;  // above an option's own label
+  for (let depth = 0; node && node !== scope.parentElement && depth < 6; depth++, node = node.parentElement) {
+    if ([...node.querySelectorAll('input, select, textarea')].some(c => !mine(c) && !['hidden', 'submit', 'button'].includes(c.type))) {
+      const bare = group && squash([...node.childNodes].filter(t => t.nodeType === 3).map(t => t.textContent).join(' '));
+      if (bare) return once(bare);
+      break;
+    }
     const cand = [...node.querySelectorAll('legend, label, [class*="label"], [class*="question"] > span, .text')]
       .find(c => !c.contains(el) && !c.querySelector('input, select, textarea') && squash(c.innerText));
     if (cand) return textOf(cand);
+    const bare = squash([...node.childNodes].filter(t => t.nodeType === 3).map(t => t.textContent).join(' '));
+    if (bare) return once(bare);  // a question written straight into its box (Greenhouse's demographic questions)
   }
   return once(el.getAttribute('aria-label') || el.placeholder || el.name || el.id || '');
 }
@@ -66,6 +87,9 @@ function errorOf(el) {
   const holder = el.closest('.field, .application-question, [class*="form-element"], [class*="form-component"], li, div');
   if (holder) for (const e of holder.querySelectorAll('.artdeco-inline-feedback--error, .field-error, .error-message, [class*="helper-text--error"], [class*="error-text"]'))
     if (visible(e) && squash(e.innerText)) parts.push(squash(e.innerText));
+  // The browser's own validation, and what a site's script set with setCustomValidity().
+  if (!parts.length && visible(el) && el.willValidate && !el.validity.valid && !el.validity.valueMissing && el.validationMessage)
+    parts.push(squash(el.validationMessage));
   if (!parts.length && el.getAttribute('aria-invalid') === 'true') parts.push('marked invalid');
   return [...new Set(parts)].join('; ');
 }
@@ -74,10 +98,13 @@ let n = 0;
 for (const el of scope.querySelectorAll('input, select, textarea')) {
   const type = (el.type || '').toLowerCase(); const tag = el.tagName.toLowerCase();
   if (['hidden', 'submit', 'button', 'reset', 'image', 'search'].includes(type)) continue;
+  if (/^(g-recaptcha-response|h-captcha-response)/.test(el.name || el.id)) continue;  // a captcha's own field
+  // Hidden from people and from the keyboard: a widget's plumbing (react-select's requiredInput).
+  if (el.getAttribute('aria-hidden') === 'true' && el.tabIndex < 0 && type !== 'file') continue;
   if (el.disabled) continue;
-  const group = (type === 'radio' || type === 'checkbox') && (el.name || el.closest('fieldset'))
-    ? (el.name ? 'name:' + el.name : 'fs:' + (el.closest('fieldset').id || el.closest('fieldset').dataset.talvixFs
-        || (el.closest('fieldset').dataset.talvixFs = 'g' + (n++)))) : null;
+  const fs = el.closest('fieldset');
+  if (fs && !fs.id && !fs.dataset.talvixFs) fs.dataset.talvixFs = 'g' + (n++);
+  const group = groupOf(el);
   const optionLabel = () => { const l = el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
     return once((l && textOf(l)) || textOf(el.closest('label')) || el.value); };
   if (group && groups[group]) {
@@ -91,9 +118,9 @@ for (const el of scope.querySelectorAll('input, select, textarea')) {
   const required = el.required || el.getAttribute('aria-required') === 'true'
     || !!el.closest('fieldset[aria-required="true"], [role=radiogroup][aria-required="true"], [role=group][aria-required="true"]');
   const f = {key, tag, type, id: el.id || '', name: el.name || '', role: role || '',
-    question: questionOf(el, !!group), required, visible: visible(el), options: [], value: el.value || '',
+    question: questionOf(el, group), required, visible: visible(el), options: [], value: el.value || '',
     accept: el.getAttribute('accept') || '', numeric: /-numeric$/.test(el.id) || type === 'number' || el.inputMode === 'numeric',
-    autocomplete: role === 'combobox' || el.getAttribute('aria-autocomplete') === 'list' || el.getAttribute('aria-autocomplete') === 'both',
+    autocomplete: role === 'combobox' || ['list', 'both'].includes(el.getAttribute('aria-autocomplete')) || !!(suggests && el.matches(suggests)),
     error: errorOf(el), group: !!group};
   if (/[*✱]\s*$/.test(f.question) || /\s[*✱]\s/.test(f.question)) f.required = true;
   f.question = squash(f.question.replace(/[*✱]/g, ' ').replace(/\(required\)|\brequired\b$/i, ''));
@@ -166,8 +193,10 @@ def read_fields(raw: list[dict[str, Any]] | None) -> list[Field]:
     return [Field(**{k: v for k, v in item.items() if k in Field.__dataclass_fields__}) for item in raw or []]
 
 
-async def fields_in(browser: Browser, scope: str | None) -> list[Field]:
-    return read_fields(await browser.run(browser.driver.execute_script, READ_JS, scope))
+async def fields_in(browser: Browser, scope: str | None, autocompletes: str | None = None) -> list[Field]:
+    """The fields inside the first element matching `scope`; `autocompletes` marks inputs whose
+    suggestion must be picked when their markup does not say so."""
+    return read_fields(await browser.run(browser.driver.execute_script, READ_JS, scope, autocompletes))
 
 
 # ----------------------------------------------------------------------------- filling, in the driver thread
@@ -210,7 +239,6 @@ def _pick_suggestion(driver: Any, element: Any, value: str, typed: bool) -> str:
     """Open a combobox (typing `value` first when `typed`) and click the option that matches it;
     returns the option's text. An autocomplete needs a suggestion picked, not just text typed."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     if typed:
         _type(driver, element, value)
@@ -224,7 +252,7 @@ def _pick_suggestion(driver: Any, element: Any, value: str, typed: bool) -> str:
         found = [o for o in d.find_elements(By.CSS_SELECTOR, option_css) if o.is_displayed() and o.text.strip()]
         return found or False
 
-    found = WebDriverWait(driver, 10).until(options)
+    found = wait_until(driver, 10, options)
     wanted = value.strip().lower()
     exact = [o for o in found if o.text.strip().lower() == wanted]
     starts = [o for o in found if o.text.strip().lower().startswith(wanted)]
@@ -266,7 +294,6 @@ def combobox_options(driver: Any, item: Field) -> list[str]:
     """The options a combobox offers once opened (react-select renders them only then)."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
 
     element = _element(driver, item.selector)
     _click(driver, element)
@@ -276,7 +303,7 @@ def combobox_options(driver: Any, item: Field) -> list[str]:
         return [t for t in found if t] or False
 
     try:
-        return WebDriverWait(driver, 5).until(options)
+        return wait_until(driver, 5, options)
     finally:
         element.send_keys(Keys.ESCAPE)
 
@@ -292,7 +319,7 @@ async def fill_form(browser: Browser, fields: list[Field], profile: dict[str, An
     driver = browser.driver
     for item in fields:
         if item.type == "file":
-            path = document_files.for_upload(item.question, item.accept, documents)
+            path = document_files.for_upload(f"{item.question} {item.id} {item.name}", item.accept, documents)
             if path is not None:
                 await browser.run(put, driver, item, path)
                 await pace.after_field()
@@ -301,6 +328,8 @@ async def fill_form(browser: Browser, fields: list[Field], profile: dict[str, An
             continue
         if item.answered and not refill and item.type != "checkbox":
             continue
+        if not item.visible and item.type not in ("radio", "checkbox"):
+            continue  # hidden until asked for (a pasted resume beside an upload): not a question to answer
         letter = documents.get("cover_letter_text")
         if item.tag == "textarea" and "cover letter" in item.question.lower() and letter:
             await browser.run(put, driver, item, letter)

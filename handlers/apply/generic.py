@@ -18,8 +18,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from handlers import document_files
 from handlers.apply import form_fields
-from handlers.apply.browser import Browser
+from handlers.apply.browser import Browser, wait_until
 from handlers.apply.outcome import ApplyOutcome, Pace
 
 WAIT_SECONDS = 15  # for a page or a form to render; real sites hydrate slowly
@@ -41,6 +42,11 @@ class Site:
     apply_link: str | None = None
     # Reveal what the site hides until asked (Greenhouse's "enter manually" cover letter).
     reveal: str | None = None
+    # File inputs outside the form, by document: (("resume", css), ("cover_letter", css)). Greenhouse's
+    # classic board uploads through forms of their own beside the application form.
+    uploads: tuple[tuple[str, str], ...] = ()
+    # Inputs whose suggestion must be picked though their markup does not say so (Lever's location).
+    autocompletes: str | None = None
 
 
 GENERIC = Site("the site")
@@ -49,7 +55,6 @@ GENERIC = Site("the site")
 def page_state(driver: Any, site: Site) -> str:
     """'captcha', 'closed', 'confirmed', 'apply_link' or 'form', waiting for one of them."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     def visible(d: Any, css: str) -> bool:
         return any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, css))
@@ -68,7 +73,7 @@ def page_state(driver: Any, site: Site) -> str:
             return "apply_link"
         return False
 
-    return WebDriverWait(driver, WAIT_SECONDS).until(state)
+    return wait_until(driver, WAIT_SECONDS, state)
 
 
 def click(driver: Any, selector: str) -> None:
@@ -88,6 +93,29 @@ def reveal(driver: Any, selector: str) -> None:
             form_fields._click(driver, element)
 
 
+ALERTS = "[role=alert], .application-error, #error_explanation, .flash-error, .alert-danger"
+
+
+def alert(driver: Any) -> str:
+    """The text of an error banner the page shows with its form (a refusal by the server)."""
+    from selenium.webdriver.common.by import By
+
+    texts = [e.text.strip() for e in driver.find_elements(By.CSS_SELECTOR, ALERTS) if e.is_displayed() and e.text.strip()]
+    return "; ".join(texts)
+
+
+def upload(driver: Any, selector: str, path: str) -> bool:
+    """Send `path` to the file input at `selector`, if the page has one; True when it did."""
+    from selenium.webdriver.common.by import By
+
+    inputs = driver.find_elements(By.CSS_SELECTOR, selector)
+    if not inputs:
+        return False
+    driver.execute_script("arguments[0].style.display = 'block';", inputs[0])
+    inputs[0].send_keys(path)
+    return True
+
+
 def submit_control(driver: Any, site: Site) -> Any:
     from selenium.webdriver.common.by import By
 
@@ -101,20 +129,19 @@ def after_submit(driver: Any, site: Site) -> str:
     """'confirmed', 'rejected' (the form is back with errors) or 'unknown', waiting for a verdict."""
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     def verdict(d: Any) -> str | bool:
         if d.find_elements(By.CSS_SELECTOR, site.confirmed_selector):
             return "confirmed"
         if any(t in d.find_element(By.TAG_NAME, "body").text.lower() for t in site.confirmed_text):
             return "confirmed"
-        fields = form_fields.read_fields(d.execute_script(form_fields.READ_JS, site.form))
-        if form_fields.rejected(fields):
+        fields = form_fields.read_fields(d.execute_script(form_fields.READ_JS, site.form, site.autocompletes))
+        if form_fields.rejected(fields) or alert(d):
             return "rejected"
         return False
 
     try:
-        return WebDriverWait(driver, WAIT_SECONDS).until(verdict)
+        return wait_until(driver, WAIT_SECONDS, verdict)
     except TimeoutException:
         return "unknown"
 
@@ -142,11 +169,15 @@ async def apply(browser: Browser, url: str, profile: dict[str, Any], documents: 
         raise ApplyOutcome("failed_closed", "the job is no longer accepting applications")
     if state == "confirmed":
         raise ApplyOutcome("already_applied", f"{site.name} shows this application as already sent")
+    for what, selector in site.uploads:
+        path = document_files.choose(documents.get(what) or {}, "")
+        if path is not None and await browser.run(upload, driver, selector, path):
+            await pace.after_field()
     if site.reveal:
         await browser.run(reveal, driver, site.reveal)
-    fields = await form_fields.fields_in(browser, site.form)
+    fields = await form_fields.fields_in(browser, site.form, site.autocompletes)
     await form_fields.fill_form(browser, fields, profile, documents, pace, site=site.name)
-    problems = form_fields.rejected(await form_fields.fields_in(browser, site.form))
+    problems = form_fields.rejected(await form_fields.fields_in(browser, site.form, site.autocompletes))
     if problems:
         raise ApplyOutcome("skipped", f"{site.name} rejected an answer before submitting: {problems[0][:200]}")
     if await browser.run(submit_control, driver, site) is None:
@@ -157,7 +188,8 @@ async def apply(browser: Browser, url: str, profile: dict[str, Any], documents: 
     await browser.run(lambda: form_fields._click(driver, submit_control(driver, site)))
     verdict = await browser.run(after_submit, driver, site)
     if verdict == "rejected":
-        problems = form_fields.rejected(await form_fields.fields_in(browser, site.form))
+        problems = form_fields.rejected(await form_fields.fields_in(browser, site.form, site.autocompletes))
+        problems += [banner] if (banner := await browser.run(alert, driver)) else []
         raise ApplyOutcome("skipped", f"{site.name} refused the application: {'; '.join(problems)[:300]}")
     if verdict != "confirmed":
         raise ApplyOutcome("needs_check", f"submitted, but {site.name} never confirmed it: check before retrying")

@@ -2,8 +2,9 @@
 (job-boards.greenhouse.io), through the shared single-page flow with Greenhouse's own markup.
 
 - The classic form is `form#application_form`; its submit control is
-  `<input type="button" id="submit_app" value="Submit Application">`, and its cover letter textarea
-  stays hidden until "enter manually" (`a[data-source=paste]`) is clicked.
+  `<input type="button" id="submit_app" value="Submit Application">`. Files go through forms of
+  their own beside it (`form#s3_upload_for_resume`, `form#s3_upload_for_cover_letter`), whose file
+  inputs have no label; the pasted alternatives ("or enter manually") are not used.
 - The current form's controls have ids and no names, required questions are marked
   `aria-required` and with an asterisk, and its dropdowns are react-select comboboxes whose
   options exist only once opened.
@@ -19,5 +20,6 @@ SITE = Site(
     "Greenhouse",
     form="form#application_form, form#application-form, form.application--form, #application form, form",
     submit="#submit_app, button[type=submit], input[type=submit]",
-    reveal="a[data-source='paste'], button[data-source='paste'], a[data-source='enter_manually']",
+    uploads=(("resume", "form#s3_upload_for_resume input[type=file]"),
+             ("cover_letter", "form#s3_upload_for_cover_letter input[type=file]")),
 )

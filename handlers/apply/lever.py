@@ -17,4 +17,5 @@ SITE = Site(
     form="form#application-form, form.application-form, form[action$='/apply'], form",
     submit="#btn-submit, button.template-btn-submit, button[type=submit]",
     apply_link="a.postings-btn[href*='/apply'], a.template-btn-submit[href*='/apply'], a[href$='/apply']",
+    autocompletes="#location-input, input[name=location]",
 )

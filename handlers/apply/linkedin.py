@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from handlers.apply import form_fields
-from handlers.apply.browser import Browser
+from handlers.apply.browser import Browser, wait_until
 from handlers.apply.outcome import ApplyOutcome, Pace
 from handlers.apply.session_validator import AUTH_WALL
 
@@ -61,7 +61,6 @@ return {signature: [heading, progress ? (progress.value || progress.getAttribute
 
 def page_state(driver: Any) -> str:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     def state(d: Any) -> str | bool:
         path = urlsplit(d.current_url).path
@@ -79,13 +78,12 @@ def page_state(driver: Any) -> str:
             return "closed"
         return False
 
-    return WebDriverWait(driver, STEP_WAIT).until(state)
+    return wait_until(driver, STEP_WAIT, state)
 
 
 def step(driver: Any) -> dict[str, Any]:
     """The modal's current step once it has rendered (a step button is shown)."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     def rendered(d: Any) -> dict[str, Any] | bool:
         if DAILY_LIMIT_TEXT in d.find_element(By.TAG_NAME, "body").text.lower():
@@ -95,7 +93,7 @@ def step(driver: Any) -> dict[str, Any]:
             return now
         return False
 
-    return WebDriverWait(driver, STEP_WAIT).until(rendered)
+    return wait_until(driver, STEP_WAIT, rendered)
 
 
 _LABELS = {"Submit application", "Review your application", "Continue to next step"}
@@ -113,7 +111,6 @@ def advance(driver: Any, button: str, before: dict[str, Any]) -> str:
     """Click the step's button; 'moved' when the step changed, 'rejected' when it stayed with errors."""
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     form_fields._click(driver, driver.find_element(By.CSS_SELECTOR, f":is({MODAL}) {STEP_BUTTONS[button]}"))
 
@@ -128,7 +125,7 @@ def advance(driver: Any, button: str, before: dict[str, Any]) -> str:
         return False
 
     try:
-        return WebDriverWait(driver, STEP_WAIT).until(changed)
+        return wait_until(driver, STEP_WAIT, changed)
     except TimeoutException:
         return "stuck"
 
@@ -136,10 +133,9 @@ def advance(driver: Any, button: str, before: dict[str, Any]) -> str:
 def sent(driver: Any) -> bool:
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     try:
-        WebDriverWait(driver, STEP_WAIT).until(
+        wait_until(driver, STEP_WAIT,
             lambda d: any(t in d.find_element(By.TAG_NAME, "body").text.lower() for t in SENT_TEXT))
     except TimeoutException:
         return False

@@ -18,7 +18,7 @@ from uuid import UUID
 
 import asyncpg
 
-from handlers.apply.browser import Browser
+from handlers.apply.browser import Browser, wait_until
 from handlers.apply.outcome import ApplyOutcome
 from handlers.session_crypto import SealedSession, SessionCryptoError, load_key, open_session
 from listeners.registry import PermanentError
@@ -48,7 +48,6 @@ def _inject(driver: Any, cookies: list[dict[str, Any]]) -> None:
 
 def _signed_in(driver: Any) -> bool:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     def state(d: Any) -> str | bool:
         if any(part in urlsplit(d.current_url).path for part in AUTH_WALL):
@@ -58,7 +57,7 @@ def _signed_in(driver: Any) -> bool:
         return False
 
     try:
-        return WebDriverWait(driver, 10).until(state) == "in"
+        return wait_until(driver, 10, state) == "in"
     except Exception:  # noqa: BLE001 - no marker within the wait: treat as not signed in
         return False
 
