@@ -134,8 +134,17 @@ class WorkerFolder:
     def path(cls) -> Path:
         with cls._lock:
             if cls._folder is None or cls._folder.parent != runs_root() or not cls._folder.exists():
+                cls._retire()
                 cls._folder = cls._create()
             return cls._folder
+
+    @classmethod
+    def _retire(cls) -> None:
+        """The runs root changed (tests do that): the old guardian cleans the old folder and exits."""
+        if cls._guardian is not None and cls._guardian.stdin is not None:
+            cls._guardian.stdin.close()
+            cls._guardian.wait(10)
+        cls._guardian = None
 
     @classmethod
     def _create(cls) -> Path:

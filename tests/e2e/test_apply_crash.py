@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import asyncpg
 import pytest
 
 from tests.e2e.test_auto_apply import ready_application
+from tests.support.apply import browser_environment
 from tests.support.job_sites import JobSite
 from tests.support.waiting import wait_for
 from tests.support.workers import WorkerProcess
@@ -16,11 +18,11 @@ pytestmark = pytest.mark.browser
 
 
 async def test_worker_killed_mid_submit_never_submits_twice(db: asyncpg.Connection, database_url: str,
-                                                            tmp_path: Path) -> None:
+                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    browser_environment(monkeypatch, tmp_path)
     site = JobSite(mode="slow_submit")
     runner = await site.start()
-    env = {"STORAGE_ROOT": str(tmp_path / "storage"), "TALVIX_BROWSER_LOCAL_ONLY": "1", "TMPDIR": str(tmp_path),
-           "TALVIX_BROWSER_PAGE_DELAY": "0.01,0.05", "TALVIX_BROWSER_FIELD_DELAY": "0.01,0.03"}
+    env = {k: v for k, v in os.environ.items() if k.startswith(("TALVIX_BROWSER", "STORAGE_ROOT", "TMPDIR"))}
     settings = {"handler_modules": "handlers", "agents": "auto_apply", "lease_seconds": 2.0, "reaper_interval_seconds": 0.5}
     try:
         _, app = await ready_application(db, site, tmp_path / "storage")

@@ -75,7 +75,7 @@ async def test_resume_insert_leads_to_summary_through_the_trigger(provider: Stan
     user, resume = await insert_resume(db)
     await run_until_finished(database_url, db)
     row = await db.fetchrow("SELECT parse_status, summary FROM resumes WHERE id = $1", resume)
-    assert row["parse_status"] == "parsed" and row["summary"] == {**SUMMARY, "years_experience": 6.0}
+    assert row["parse_status"] == "parsed" and row["summary"] == {**SUMMARY, "years_experience": 6.0, "skill_years": {}}
     assert await db.fetchval("SELECT fit_scores_stale FROM users WHERE id = $1", user)
     (request,) = provider.requests
     assert request["model"] == "sarvam-m"

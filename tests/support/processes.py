@@ -30,11 +30,12 @@ def descendants(root: int) -> dict[int, int | None]:
 
 
 def still_running(processes: dict[int, int | None]) -> list[str]:
-    """Those of `processes` that still run (a zombie has died: only its parent has not read its status)."""
+    """Those of `processes` that still run (a zombie has died: only its parent has not read its status).
+    A start time of None matches whatever process has the pid now."""
     left = []
     for pid, ticks in processes.items():
         stat = _stat(pid)
-        if stat is not None and stat[0] != "Z" and start_ticks(pid) == ticks:
+        if stat is not None and stat[0] != "Z" and ticks in (None, start_ticks(pid)):
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             left.append(f"{pid} {cmdline[:120]}")
     return left
