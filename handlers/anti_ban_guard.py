@@ -87,7 +87,8 @@ async def evaluate(db: asyncpg.Pool | asyncpg.Connection, application_id: UUID, 
         return Decision("defer", f"risk {score} reached the cooldown threshold: {'; '.join(factors)}",
                         score, factors, retry_at)
     activated = f["auto_apply_activated_at"]
-    review = activated is not None and now < activated + timedelta(days=lim.get("review_mode_days", 14))
+    review_ends = f["review_mode_ends_at"] or (activated + timedelta(days=lim.get("review_mode_days", 14)) if activated else None)
+    review = review_ends is not None and now < review_ends
     return Decision("go", "all gates passed", score, factors, review_mode=review)
 
 

@@ -23,6 +23,10 @@ ALTER TABLE public.job_applications
     ADD COLUMN linkedin_action_day date,
     ADD COLUMN document_files jsonb NOT NULL DEFAULT '{}';
 
+-- When review mode ends for a user: NULL means review_mode_days after auto_apply_activated_at. An
+-- operator ends it early (or extends it) by setting it; users cannot (no column grant).
+ALTER TABLE public.users ADD COLUMN review_mode_ends_at timestamptz;
+
 ALTER TABLE public.job_applications DROP CONSTRAINT job_applications_auto_status_check;
 ALTER TABLE public.job_applications ADD CONSTRAINT job_applications_auto_status_check CHECK (auto_status IN (
     'queued', 'tailoring', 'ready', 'in_progress', 'awaiting_review', 'submitting', 'submitted', 'needs_check',

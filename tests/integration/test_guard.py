@@ -39,6 +39,15 @@ async def test_review_mode_in_the_first_fourteen_days(db: asyncpg.Connection) ->
     assert not (await guard.evaluate(db, app)).review_mode
 
 
+async def test_an_operator_ends_or_extends_review_mode_for_one_user(db: asyncpg.Connection) -> None:
+    uid, app = await application(db, activated_days_ago=3)
+    await db.execute("UPDATE users SET review_mode_ends_at = now() WHERE id = $1", uid)  # ended early
+    assert not (await guard.evaluate(db, app)).review_mode
+    await db.execute("UPDATE users SET review_mode_ends_at = now() + interval '30 days', "
+                     "auto_apply_activated_at = now() - interval '60 days' WHERE id = $1", uid)  # extended
+    assert (await guard.evaluate(db, app)).review_mode
+
+
 @pytest.mark.parametrize(("setup", "reason"), [
     ("UPDATE users SET auto_apply_enabled = false", "auto-apply is off"),
     ("UPDATE users SET auto_apply_paused = true, auto_apply_paused_reason = 'by you'", "auto-apply is paused: by you"),
