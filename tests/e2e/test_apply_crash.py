@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import asyncpg
 import pytest
 
 from tests.e2e.test_auto_apply import ready_application
-from tests.support.apply import browser_environment
+from tests.support.apply import browser_environment, worker_environment
 from tests.support.job_sites import JobSite
 from tests.support.waiting import wait_for
 from tests.support.workers import WorkerProcess
@@ -22,7 +21,7 @@ async def test_worker_killed_mid_submit_never_submits_twice(db: asyncpg.Connecti
     browser_environment(monkeypatch, tmp_path)
     site = JobSite(mode="slow_submit")
     runner = await site.start()
-    env = {k: v for k, v in os.environ.items() if k.startswith(("TALVIX_BROWSER", "STORAGE_ROOT", "TMPDIR"))}
+    env = worker_environment()
     settings = {"handler_modules": "handlers", "agents": "auto_apply", "lease_seconds": 2.0, "reaper_interval_seconds": 0.5}
     try:
         _, app = await ready_application(db, site, tmp_path / "storage")

@@ -17,7 +17,7 @@ import asyncpg
 import pytest
 
 from tests.e2e.test_linkedin_apply import KEY_HEX, budget_used, linkedin_application
-from tests.support.apply import browser_environment
+from tests.support.apply import browser_environment, worker_environment
 from tests.support.linkedin_site import LinkedInSite
 from tests.support.processes import descendants, still_running
 from tests.support.waiting import wait_for
@@ -41,8 +41,7 @@ async def test_killed_apply_workers_never_send_twice_nor_leave_browsers(
     runner = await site.start()
     monkeypatch.setenv("AES_SESSION_KEY", KEY_HEX)
     monkeypatch.setenv("TALVIX_LINKEDIN_ORIGIN", site.origin)
-    passed_on = ("TALVIX_BROWSER", "STORAGE_ROOT", "TMPDIR", "AES_", "TALVIX_LINKEDIN")
-    env = {k: v for k, v in os.environ.items() if k.startswith(passed_on)}
+    env = worker_environment()
     settings = {"handler_modules": "handlers", "agents": "auto_apply", "lease_seconds": LEASE_SECONDS,
                 "reaper_interval_seconds": 0.5}
 

@@ -39,6 +39,12 @@ def browser_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None
     monkeypatch.delenv("TALVIX_LLM_API_KEY", raising=False)
 
 
+def worker_environment() -> dict[str, str]:
+    """What a worker subprocess needs of browser_environment() (and of the test's session key)."""
+    passed_on = ("TALVIX_BROWSER", "STORAGE_ROOT", "TMPDIR", "AES_SESSION_KEY", "TALVIX_LINKEDIN")
+    return {k: v for k, v in os.environ.items() if k.startswith(passed_on)}
+
+
 async def new_application(db: asyncpg.Connection, url: str, platform: str, *, status: str = "ready",
                           activated_days_ago: int = 30, profile: dict[str, Any] | None = None,
                           summary: dict[str, Any] | None = None, full_name: str = "Asha Rao",
