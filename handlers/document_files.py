@@ -116,5 +116,5 @@ def choose(files: dict[str, str], accept: str) -> str | None:
 def for_upload(question: str, accept: str, documents: dict[str, Any]) -> str | None:
     """The file for an upload field asking `question`: the cover letter where it says so, else the
     resume; in a kind its `accept` allows. `documents` is {"resume": {kind: path}, "cover_letter": …}."""
-    what = "cover_letter" if re.search(r"\bcover\b", question, re.I) else "resume"
+    what = "cover_letter" if re.search(r"cover[\s_-]*letter|\bcover\b", question, re.I) else "resume"
     return choose(documents.get(what) or {}, accept)
