@@ -151,8 +151,12 @@ class WorkerFolder:
         pid = os.getpid()
         ticks = start_ticks(pid)
         folder = runs_root() / f"{pid}-{ticks}"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        (folder / OWNER).write_text(json.dumps({"pid": pid, "start_ticks": ticks}))
+        # The folder appears with its owner already named (made aside, then renamed), so another
+        # worker's sweep never mistakes a folder being made for a dead worker's.
+        draft = runs_root() / f".{pid}-{ticks}.draft"
+        draft.mkdir(mode=0o700, exist_ok=True)
+        (draft / OWNER).write_text(json.dumps({"pid": pid, "start_ticks": ticks}))
+        draft.rename(folder)
         cls._guardian = subprocess.Popen(
             [sys.executable, "-m", "handlers.apply.browser_runs", str(folder)], stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
