@@ -12,6 +12,7 @@ Sans (Debian's fonts-dejavu-core), so every character of a name or a skill print
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,8 @@ def file_stem(full_name: str | None, what: str) -> str:
 
 def write_pdf(markdown: str, path: Path) -> None:
     from fpdf import FPDF
+
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # it logs every table it subsets at INFO
 
     pdf = FPDF(format="A4")
     pdf.set_margins(18, 16, 18)
