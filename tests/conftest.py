@@ -13,6 +13,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -79,3 +80,19 @@ async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
     yield conn
     with contextlib.suppress(Exception):
         await conn.close()
+
+
+@pytest.fixture
+async def linkedin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[Any]:
+    """The LinkedIn imitation (tests/support/linkedin_site.py), with this test's browser environment
+    and the session key its stored sessions are sealed with."""
+    from tests.support.apply import KEY_HEX, browser_environment
+    from tests.support.linkedin_site import LinkedInSite
+
+    browser_environment(monkeypatch, tmp_path)
+    site = LinkedInSite()
+    runner = await site.start()
+    monkeypatch.setenv("AES_SESSION_KEY", KEY_HEX)
+    monkeypatch.setenv("TALVIX_LINKEDIN_ORIGIN", site.origin)
+    yield site
+    await runner.cleanup()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
@@ -15,25 +15,13 @@ import pytest
 
 from handlers.apply import browser_runs
 from listeners.registry import REGISTRY
-from tests.e2e.test_linkedin_apply import KEY_HEX, budget_used, daily_count, linkedin_application
-from tests.support.apply import browser_environment, worker_environment
+from tests.support.apply import budget_used, daily_count, linkedin_application, worker_environment
 from tests.support.linkedin_site import LinkedInSite
 from tests.support.processes import descendants, still_running
 from tests.support.waiting import wait_for, wait_for_sync
 from tests.support.workers import WorkerProcess, running_worker
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-async def linkedin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[LinkedInSite]:
-    browser_environment(monkeypatch, tmp_path)
-    site = LinkedInSite()
-    runner = await site.start()
-    monkeypatch.setenv("AES_SESSION_KEY", KEY_HEX)
-    monkeypatch.setenv("TALVIX_LINKEDIN_ORIGIN", site.origin)
-    yield site
-    await runner.cleanup()
 
 
 def step_shown(site: LinkedInSite, index: int) -> Callable[[], Awaitable[bool]]:

@@ -5,57 +5,20 @@ selects, numeric ids, inline errors, late rendering, upload limits, the Follow c
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import pytest
 
 import handlers  # noqa: F401  (registers every agent)
-from handlers.session_crypto import seal
 from listeners.registry import REGISTRY
 from tests.support import linkedin_site as li
-from tests.support.apply import PROFILE, SUMMARY, apply_now, browser_environment, new_application, resume_pdf
+from tests.support.apply import PROFILE, SUMMARY, apply_now, budget_used, daily_count, linkedin_application, resume_pdf
 from tests.support.linkedin_site import LinkedInSite
 from tests.support.waiting import wait_for
 from tests.support.workers import running_worker
 
 pytestmark = pytest.mark.browser
-KEY_HEX = os.urandom(32).hex()
-
-
-@pytest.fixture
-async def linkedin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[LinkedInSite]:
-    browser_environment(monkeypatch, tmp_path)
-    site = LinkedInSite()
-    runner = await site.start()
-    monkeypatch.setenv("AES_SESSION_KEY", KEY_HEX)
-    monkeypatch.setenv("TALVIX_LINKEDIN_ORIGIN", site.origin)
-    yield site
-    await runner.cleanup()
-
-
-async def linkedin_application(db: asyncpg.Connection, site: LinkedInSite, *, job: str = "42", token: str | None = None,
-                               **kwargs: Any) -> tuple[uuid.UUID, uuid.UUID]:
-    uid, app = await new_application(db, site.job_url(job), "linkedin", **kwargs)
-    cookies = [{"name": "li_at", "value": token or site.token, "domain": ".linkedin.com", "path": "/"}]
-    sealed = seal(bytes.fromhex(KEY_HEX), cookies, user_id=str(uid), platform="linkedin")
-    await db.execute("INSERT INTO user_connections (user_id, platform, session_encrypted, session_iv, session_version, "
-                     "user_agent, viewport) VALUES ($1, 'linkedin', $2, $3, 2, 'Mozilla/5.0 (X11; Linux x86_64) Talvix', "
-                     "'1366x768')", uid, sealed.ciphertext, sealed.iv)
-    return uid, app
-
-
-async def budget_used(db: asyncpg.Connection) -> int:
-    return await db.fetchval("SELECT coalesce((SELECT linkedin_actions FROM system_daily_limits "
-                             "WHERE day = talvix.utc_today()), 0)")
-
-
-async def daily_count(db: asyncpg.Connection, uid: uuid.UUID) -> int:
-    return await db.fetchval("SELECT daily_apply_count FROM users WHERE id = $1", uid)
 
 
 async def test_easy_apply_submits_every_step_with_the_users_answers(linkedin: LinkedInSite, db: asyncpg.Connection,

@@ -16,8 +16,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from tests.e2e.test_linkedin_apply import KEY_HEX, budget_used, linkedin_application
-from tests.support.apply import browser_environment, worker_environment
+from tests.support.apply import budget_used, linkedin_application, worker_environment
 from tests.support.linkedin_site import LinkedInSite
 from tests.support.processes import descendants, still_running
 from tests.support.waiting import wait_for
@@ -35,12 +34,8 @@ def seen(site: LinkedInSite, job: str, kind: str, index: int | None = None) -> C
 
 
 async def test_killed_apply_workers_never_send_twice_nor_leave_browsers(
-        db: asyncpg.Connection, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    browser_environment(monkeypatch, tmp_path)
-    site = LinkedInSite()
-    runner = await site.start()
-    monkeypatch.setenv("AES_SESSION_KEY", KEY_HEX)
-    monkeypatch.setenv("TALVIX_LINKEDIN_ORIGIN", site.origin)
+        linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str, tmp_path: Path) -> None:
+    site = linkedin
     env = worker_environment()
     settings = {"handler_modules": "handlers", "agents": "auto_apply", "lease_seconds": LEASE_SECONDS,
                 "reaper_interval_seconds": 0.5}
@@ -95,7 +90,6 @@ async def test_killed_apply_workers_never_send_twice_nor_leave_browsers(
                            timeout=LEASE_SECONDS + 90, interval=0.05, message=f"a definite state after '{moment}'")
     finally:
         stopped = worker.terminate()
-        await runner.cleanup()
     assert stopped == 0  # the last worker stops cleanly on SIGTERM
 
     sent: dict[str, int] = {}

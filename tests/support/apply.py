@@ -75,6 +75,35 @@ async def new_application(db: asyncpg.Connection, url: str, platform: str, *, st
     return uid, app
 
 
+# The AES_SESSION_KEY of the test session: LinkedIn sessions are sealed with it.
+KEY_HEX = os.urandom(32).hex()
+
+
+async def linkedin_application(db: asyncpg.Connection, site: Any, *, job: str = "42", token: str | None = None,
+                               **kwargs: Any) -> tuple[uuid.UUID, uuid.UUID]:
+    """An application to a job of the LinkedIn imitation, with the user's session sealed and stored
+    as the gateway stores it."""
+    from handlers.session_crypto import seal
+
+    uid, app = await new_application(db, site.job_url(job), "linkedin", **kwargs)
+    cookies = [{"name": "li_at", "value": token or site.token, "domain": ".linkedin.com", "path": "/"}]
+    sealed = seal(bytes.fromhex(KEY_HEX), cookies, user_id=str(uid), platform="linkedin")
+    await db.execute("INSERT INTO user_connections (user_id, platform, session_encrypted, session_iv, session_version, "
+                     "user_agent, viewport) VALUES ($1, 'linkedin', $2, $3, 2, 'Mozilla/5.0 (X11; Linux x86_64) Talvix', "
+                     "'1366x768')", uid, sealed.ciphertext, sealed.iv)
+    return uid, app
+
+
+async def budget_used(db: asyncpg.Connection) -> int:
+    """Today's LinkedIn actions, fleet-wide."""
+    return await db.fetchval("SELECT coalesce((SELECT linkedin_actions FROM system_daily_limits "
+                             "WHERE day = talvix.utc_today()), 0)")
+
+
+async def daily_count(db: asyncpg.Connection, uid: uuid.UUID) -> int:
+    return await db.fetchval("SELECT daily_apply_count FROM users WHERE id = $1", uid)
+
+
 def resume_pdf(application: asyncpg.Record) -> bytes:
     return (Path(os.environ["STORAGE_ROOT"]) / application["document_files"]["resume"]["pdf"]).read_bytes()
 
