@@ -76,14 +76,18 @@ async def prepare() -> None:
 async def auto_apply(ctx: Context) -> int:
     app_id = application_id(ctx.payload)
     async with ctx.db.acquire() as lock:
-        # Released by pg_advisory_unlock below, or by the pool's reset, or by Postgres when the
-        # connection dies with this worker.
+        # Released below, or by Postgres when the connection dies with this worker. The pool keeps
+        # sessions as they are, so a connection whose unlock failed is closed, never reused locked.
         if not await lock.fetchval(database.query("try_lock_application"), app_id):
             raise Skip(f"another run is applying to {app_id} right now")
         try:
             return await apply_once(ctx, app_id)
         finally:
-            await lock.execute(database.query("unlock_application"), app_id)
+            try:
+                await lock.execute(database.query("unlock_application"), app_id)
+            except BaseException:
+                lock.terminate()
+                raise
 
 
 async def apply_once(ctx: Context, app_id: UUID) -> int:

@@ -69,7 +69,8 @@ def write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-@agent("document_tailor", concurrency=4, timeout=300, max_attempts=3, payload_model=UUIDRowEvent)
+@agent("document_tailor", concurrency=4, timeout=300, max_attempts=3, payload_model=UUIDRowEvent,
+       setup=llm.prepare)
 async def document_tailor(ctx: Context) -> int:
     assert isinstance(ctx.input, UUIDRowEvent)
     app = await ctx.db.fetchrow(
@@ -92,8 +93,8 @@ async def document_tailor(ctx: Context) -> int:
     ctx.metadata.update(completion.metadata)
     resume_path = f"tailored/{app['user_id']}/{app['id']}.md"
     letter_path = f"cover-letters/{app['user_id']}/{app['id']}.txt"
-    write_atomically(storage.resolve(resume_path), completion.value.resume_markdown)
-    write_atomically(storage.resolve(letter_path), completion.value.cover_letter)
+    await asyncio.to_thread(write_atomically, storage.resolve(resume_path), completion.value.resume_markdown)
+    await asyncio.to_thread(write_atomically, storage.resolve(letter_path), completion.value.cover_letter)
     files = await asyncio.to_thread(render_files, completion.value, f"tailored/{app['user_id']}/{app['id']}", name)
     await ctx.db.execute(
         "UPDATE public.job_applications SET tailored_resume_path = $2, cover_letter_path = $3, document_files = $4, "

@@ -91,7 +91,7 @@ def scope(payload: dict[str, Any]) -> tuple[UUID | None, bool]:
     return UUID(str(user)), True
 
 
-@agent("fit_scorer", concurrency=2, timeout=900, max_attempts=3)
+@agent("fit_scorer", concurrency=2, timeout=900, max_attempts=3, setup=llm.prepare)
 async def fit_scorer(ctx: Context) -> int:
     await ctx.release_dedup_key()
     user_id, full = scope(ctx.payload)

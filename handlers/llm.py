@@ -192,7 +192,9 @@ async def complete(
     """Ask the agent's model for an `output` (a pydantic model). Offline, compute it with `offline`."""
     p = profile_for(settings, agent, thinking=thinking)
     if p.api_key is None:
-        return Completion(offline(), {"model": OFFLINE_MODEL, "offline": True, "thinking": p.thinking})
+        # Pattern matching over a whole resume is CPU work: off the event loop, like any blocking call.
+        value = await asyncio.to_thread(offline)
+        return Completion(value, {"model": OFFLINE_MODEL, "offline": True, "thinking": p.thinking})
     from crewai import Agent, Crew, Task
 
     llm = build_llm(settings, p, output)
@@ -210,6 +212,14 @@ async def complete(
                               "prompt_tokens": usage.get("prompt_tokens"),
                               "completion_tokens": usage.get("completion_tokens"),
                               "total_tokens": usage.get("total_tokens")})
+
+
+async def prepare() -> None:
+    """Before a worker's first claim: import CrewAI (about 8 s of CPU on a small host) in a thread,
+    when a model is configured, so no run blocks the event loop with it. Offline it is never needed."""
+    settings = load_llm_settings()
+    if settings.api_key is not None or any(o.api_key is not None for o in settings.agents.values()):
+        await asyncio.to_thread(__import__, "crewai")
 
 
 def load_llm_settings() -> LLMSettings:

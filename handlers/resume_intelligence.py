@@ -86,7 +86,8 @@ async def read_resume(resume: dict) -> str:
     return await asyncio.to_thread(resume_files.text_of, storage.resolve(resume["storage_path"]))
 
 
-@agent("resume_intelligence", concurrency=4, timeout=240, max_attempts=3, payload_model=UUIDRowEvent)
+@agent("resume_intelligence", concurrency=4, timeout=240, max_attempts=3, payload_model=UUIDRowEvent,
+       setup=llm.prepare)
 async def resume_intelligence(ctx: Context) -> int:
     assert isinstance(ctx.input, UUIDRowEvent)
     resume = await ctx.db.fetchrow("SELECT * FROM public.resumes WHERE id = $1", ctx.input.row.id)

@@ -23,6 +23,19 @@ CONNECTION_ERRORS: tuple[type[Exception], ...] = (
     OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError,
 )
 
+def transient(exc: BaseException) -> bool:
+    """Whether `exc` means the connection or the server is (for now) unavailable, so the same
+    statement may succeed when tried again, as opposed to a statement the database refuses."""
+    if isinstance(exc, OSError | TimeoutError | asyncpg.ConnectionDoesNotExistError | asyncpg.PostgresConnectionError):
+        return True
+    if isinstance(exc, asyncpg.PostgresError):
+        # 08 connection, 53 insufficient resources, 57 operator intervention (shutdown), 40001/40P01 retryable
+        state = getattr(exc, "sqlstate", "") or ""
+        return state[:2] in ("08", "53", "57") or state in ("40001", "40P01")
+    # A client-side data error (a value the codec cannot encode) is not the connection's fault.
+    return isinstance(exc, asyncpg.InterfaceError | asyncpg.InternalClientError) and not isinstance(exc, asyncpg.DataError)
+
+
 # Session settings for the connections that run the engine's own statements (claims, outcomes,
 # leases), never for handlers' writes.
 BOOKKEEPING_SETTINGS = {

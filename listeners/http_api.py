@@ -43,6 +43,8 @@ SECRET_KEYS = frozenset({"session_encrypted", "session_iv", "tokens_encrypted", 
 # In-process run metrics, filled by the outcome writer.
 METRICS = CollectorRegistry()
 RUNS = Counter("talvix_runs", "Agent runs finished by this worker", ["agent", "status"], registry=METRICS)
+LOOP_LAG = Histogram("talvix_event_loop_lag_seconds", "How late the worker's event loop woke up (a blocked loop)",
+                     registry=METRICS, buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30))
 RUN_SECONDS = Histogram("talvix_run_duration_seconds", "Agent run duration", ["agent"], registry=METRICS,
                         buckets=(0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300))
 

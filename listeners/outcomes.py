@@ -9,6 +9,7 @@ runs out; the reaper then recovers them, so an outcome is never silently dropped
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import random
 from collections.abc import Callable
@@ -69,20 +70,51 @@ class OutcomeWriter:
                 continue
             try:
                 await self._write(batch)
-            except database.CONNECTION_ERRORS as exc:
-                failures += 1
-                delay = min(5.0, 0.05 * 2**failures) * random.uniform(0.5, 1.0)
-                log.warning("could not record %d outcome(s) (%s); retrying in %.2fs", len(batch), exc, delay)
-                self._queue = batch + self._queue
-                await asyncio.sleep(delay)
-                self._wake.set()
-                continue
+            except Exception as exc:  # noqa: BLE001 - sorted below: retried, or split so the rest are written
+                if database.transient(exc):
+                    failures += 1
+                    delay = min(5.0, 0.05 * 2**failures) * random.uniform(0.5, 1.0)
+                    log.warning("could not record %d outcome(s) (%s); retrying in %.2fs", len(batch), exc, delay)
+                    self._queue = batch + self._queue
+                    await asyncio.sleep(delay)
+                    self._wake.set()
+                    continue
+                batch = await self._write_apart(batch, exc)
             failures = 0
             self.on_written(batch)
             if self._queue:
                 self._wake.set()
             else:
                 self._idle.set()
+
+    async def _write_apart(self, batch: list[Outcome], error: Exception) -> list[Outcome]:
+        """A batch the database refused for a reason other than the connection: write it in halves,
+        so one outcome that cannot be stored never holds back the others. That one is recorded as a
+        failed run with the reason instead. Returns what was written (or replaced)."""
+        if len(batch) > 1:
+            middle = len(batch) // 2
+            written = []
+            for half in (batch[:middle], batch[middle:]):
+                try:
+                    await self._write(half)
+                    written += half
+                except Exception as exc:  # noqa: BLE001 - the same sorting, one level down
+                    if database.transient(exc):
+                        self._queue = half + self._queue  # the connection went: retried whole
+                    else:
+                        written += await self._write_apart(half, exc)
+            return written
+        (bad,) = batch
+        log.error("could not record the outcome of event %d (%s); recording it as failed", bad.event_id, error)
+        replacement = dataclasses.replace(bad, event_status="failed", log_status="failed", retry_in=0.0, records=None,
+                                          metadata={}, refund_attempt=False,
+                                          error=f"the run's outcome could not be recorded: {error}"[:500])
+        try:
+            await self._write([replacement])
+        except Exception as exc:  # noqa: BLE001 - nothing more to try here: the lease runs out and the reaper takes it
+            log.error("could not record event %d as failed either (%s); the reaper will recover it", bad.event_id, exc)
+            return []
+        return [replacement]
 
     async def _write(self, batch: list[Outcome]) -> None:
         columns: list[list[Any]] = [[] for _ in range(11)]

@@ -8,6 +8,7 @@ lease keeper can renew them and shutdown can hand back the ones that never start
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import time
@@ -39,6 +40,23 @@ def retry_delay(attempt: int, base: float, cap: float) -> float:
     so a burst of failures does not retry in lockstep."""
     ceiling = min(cap, base * 2 ** (attempt - 1))
     return random.uniform(ceiling / 2, ceiling)
+
+
+def _encodes(value: Any) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return True
+
+
+def unwritable(metadata: dict[str, Any]) -> str | None:
+    """Why `metadata` cannot be stored as jsonb (a value JSON cannot encode, NaN), or None."""
+    if _encodes(metadata):
+        return None
+    bad = sorted(k for k, v in metadata.items() if not _encodes(v)) if isinstance(metadata, dict) else []
+    keys = ", ".join(f"{k!r}: {type(metadata[k]).__name__}" for k in bad)
+    return f"the handler put a value in ctx.metadata that cannot be stored as JSON ({keys or 'unknown key'})"
 
 
 def describe(exc: BaseException) -> str:
@@ -138,8 +156,15 @@ class Runner:
         deadline = asyncio.timeout(agent.timeout)
 
         def outcome(event_status: str, log_status: str, **kw: Any) -> Outcome:
-            return Outcome(event.id, event.attempt, event_status, event.log_id, log_status,
-                           int((time.monotonic() - started) * 1000), metadata=ctx.metadata, agent=event.agent, **kw)
+            duration = int((time.monotonic() - started) * 1000)
+            problem = unwritable(ctx.metadata)
+            if problem is not None:
+                # One bad value must fail this run alone, never the batch it would be written with.
+                run_log.error("%s", problem)
+                return Outcome(event.id, event.attempt, "failed", event.log_id, "failed", duration,
+                               error=problem[:500], agent=event.agent)
+            return Outcome(event.id, event.attempt, event_status, event.log_id, log_status, duration,
+                           metadata=ctx.metadata, agent=event.agent, **kw)
 
         try:
             if agent.payload_model is not None:

@@ -26,7 +26,8 @@ from typing import Any
 
 import asyncpg
 
-from listeners import database, http_api, janitor, leases, reaper
+from listeners import database, http_api, janitor, loop_lag, reaper
+from listeners.leases import LeaseKeeper
 from listeners.notifier import Notifier
 from listeners.outcomes import OutcomeWriter
 from listeners.registry import REGISTRY, Agent, Event
@@ -82,11 +83,13 @@ class Worker:
         background = [
             self._spawn(self.notifier.run(), "notifier"),
             self._spawn(self.outcomes.run(), "outcomes"),
-            self._spawn(leases.run(self), "leases"),
+            self._spawn(loop_lag.run(http_api.LOOP_LAG.observe), "loop_lag"),
             self._spawn(reaper.run(self), "reaper"),
             self._spawn(janitor.run(self), "janitor"),
             self._spawn(self._ping_loop(), "ping"),
         ]
+        self.leases = LeaseKeeper(self.settings, self.runner.held_event_ids)
+        self.leases.start()
         log.info("worker %s serving %s", self.settings.worker_id, ", ".join(self.served))
         http = await http_api.start(self) if self.settings.http_port is not None else None
         self.http_port = http.addresses[0][1] if http is not None else None
@@ -108,6 +111,7 @@ class Worker:
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
+            await asyncio.to_thread(self.leases.stop)
             await self.notifier.close()
             await self.pool.close()
             await self.handler_pool.close()

@@ -1,6 +1,7 @@
 """A test agent whose behaviour the payload chooses, for in-process and subprocess workers.
 
-payload: {"sleep": seconds, "behaviour": "ok" | "raise" | "permanent" | "skip" | "garbage" | "hang"}
+payload: {"sleep": seconds, "block": seconds, "behaviour": "ok" | "raise" | "permanent" | "skip" | "garbage" | "hang"}
+("block" holds the event loop itself, as a heavy import or CPU-bound parse in a handler would.)
 With "record": true it writes a row per attempt's start and one idempotent end row to test_effects,
 so a test can prove each event's side effect happened once and which attempts ran where.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 
 from listeners.registry import Context, PermanentError, Skip, agent
 
@@ -32,6 +34,8 @@ async def probe_handler(ctx: Context) -> int | None:
                              ctx.event.id, ctx.attempt, ctx.settings.worker_id)
     if payload.get("sleep"):
         await asyncio.sleep(float(payload["sleep"]))
+    if payload.get("block"):
+        time.sleep(float(payload["block"]))  # noqa: ASYNC251 - blocking the loop is what this probe is for
     behaviour = payload.get("behaviour", "ok")
     if behaviour == "hang":
         await asyncio.Event().wait()
