@@ -81,8 +81,17 @@ class WorkerProcess:
         self.wait()
 
     def terminate(self) -> int:
+        self.wait_serving()
         self.process.send_signal(signal.SIGTERM)
         return self.wait()
+
+    def wait_serving(self, timeout: float = 30) -> None:
+        """Until the worker has started serving (its signal handlers are in place) or has exited: a
+        SIGTERM during Python's start-up would kill it before it could stop gracefully."""
+        from tests.support.waiting import wait_for_sync
+
+        wait_for_sync(lambda: self.process.poll() is not None or " serving " in self.log_text(), timeout=timeout,
+                      interval=0.05, message=f"worker {self.process.pid} serving")
 
     def wait(self, timeout: float = 60) -> int:
         try:
@@ -91,5 +100,6 @@ class WorkerProcess:
             self._log.close()
 
     async def terminate_async(self) -> int:
+        await asyncio.to_thread(self.wait_serving)
         self.process.send_signal(signal.SIGTERM)
         return await asyncio.to_thread(self.wait)
