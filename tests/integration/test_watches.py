@@ -190,3 +190,62 @@ async def test_app_role_without_engine_privileges_still_triggers_work(postings: 
         assert len(await events(db)) == 1
     finally:
         await db.execute(f"DROP OWNED BY {role}; DROP ROLE {role}")
+
+
+async def test_a_bulk_insert_makes_one_event_per_matching_row_in_one_statement(postings: asyncpg.Connection) -> None:
+    db = postings
+    await db.execute("SELECT talvix.watch('postings', 'a', condition => $$NEW.status = 'queued'$$)")
+    await db.execute("INSERT INTO postings (user_id, status) SELECT gen_random_uuid(), "
+                     "CASE WHEN g % 2 = 0 THEN 'queued' ELSE 'new' END FROM generate_series(1, 1000) g")
+    rows = await events(db)
+    assert [r["payload"]["row"]["id"] for r in rows] == list(range(2, 1001, 2))
+    first = await db.fetchrow("SELECT id, user_id FROM postings WHERE id = 2")
+    assert rows[0]["payload"] == {"table": "public.postings", "op": "INSERT", "row": {"id": 2, "user_id": str(first["user_id"])}}
+    assert rows[0]["user_id"] == first["user_id"] and rows[0]["source"] == "public.postings INSERT"
+    # One trigger call for the statement, not one per row.
+    assert await db.fetchval("SELECT action_orientation FROM information_schema.triggers "
+                             "WHERE event_object_table = 'postings' AND trigger_name = 'talvix_a_insert'") == "STATEMENT"
+
+
+async def test_an_update_watch_on_a_table_without_a_key_still_pairs_old_and_new(db: asyncpg.Connection) -> None:
+    await db.execute("CREATE TABLE keyless (name text, status text)")
+    await db.execute("SELECT talvix.watch('keyless', 'a', '{UPDATE}', columns => '{name}', "
+                     "condition => 'NEW.status IS DISTINCT FROM OLD.status')")
+    await db.execute("INSERT INTO keyless VALUES ('x', 'new'), ('y', 'new')")
+    await db.execute("UPDATE keyless SET status = 'done' WHERE name = 'y'")
+    assert [r["payload"]["row"] for r in await events(db)] == [{"name": "y"}]
+
+
+@pytest.mark.parametrize("table", ["talvix.events", "talvix.watches", "talvix.limits", "public.agent_logs"])
+async def test_the_engines_own_tables_cannot_be_watched(postings: asyncpg.Connection, table: str) -> None:
+    with pytest.raises(asyncpg.PostgresError, match="belongs to the engine and cannot be watched"):
+        await postings.execute("SELECT * FROM talvix.watch($1::regclass, 'a')", table)
+    await postings.execute("INSERT INTO talvix.events (agent) VALUES ('probe')")  # inserting events still works
+    assert len(await events(postings)) == 1
+
+
+@pytest.mark.parametrize("condition", ["pg_sleep(1) IS NOT NULL", "random() > 0.5", "NEW.title = gen_random_uuid()::text",
+                                       "NEW.id > nextval('public.postings_id_seq')"])
+async def test_conditions_that_call_volatile_functions_are_refused(postings: asyncpg.Connection, condition: str) -> None:
+    with pytest.raises(asyncpg.PostgresError, match="calls volatile function"):
+        await postings.execute("SELECT * FROM talvix.watch('postings', 'a', condition => $1)", condition)
+    assert await nothing_created(postings)
+
+
+async def test_stable_functions_are_fine_in_a_condition(postings: asyncpg.Connection) -> None:
+    await postings.execute("SELECT talvix.watch('postings', 'a', condition => $$lower(NEW.status) = 'queued' "
+                           "AND now() > '2020-01-01'$$)")
+    await postings.execute("INSERT INTO postings (status) VALUES ('QUEUED')")
+    assert len(await events(postings)) == 1
+
+
+async def test_unwatch_and_drop_take_the_generated_functions(postings: asyncpg.Connection) -> None:
+    db = postings
+    generated = "SELECT count(*) FROM pg_proc WHERE pronamespace = 'talvix'::regnamespace AND proname LIKE $1"
+    await db.execute("SELECT talvix.watch('postings', 'a', '{INSERT,DELETE}')")
+    oid = await db.fetchval("SELECT 'postings'::regclass::oid")
+    assert await db.fetchval(generated, f"capture_{oid}_%") == 2
+    await db.execute("SELECT talvix.unwatch('postings', 'a', '{DELETE}')")
+    assert await db.fetchval(generated, f"capture_{oid}_%") == 1
+    await db.execute("DROP TABLE postings")
+    assert await db.fetchval(generated, f"capture_{oid}_%") == 0
