@@ -79,9 +79,11 @@ class Runner:
         self.outcomes = outcomes
         self.on_capacity = on_capacity
         self.slots = {name: asyncio.Semaphore(a.concurrency) for name, a in agents.items()}
-        # Claimed and not yet recorded, per agent: the claim budget. An event frees its place only
-        # once its outcome is written, so claiming can never outrun the outcome writer.
+        # Claimed and not yet recorded, per agent, and of those the finished ones whose outcome is
+        # still being written. The claim budget counts runs in hand; finished runs count only past
+        # one batch's worth, so the next claim overlaps the outcome write without outrunning it.
         self.outstanding: Counter[str] = Counter()
+        self.finished: Counter[str] = Counter()
         self.waiting: dict[int, Event] = {}  # claimed, waiting for a handler slot
         self.running: dict[int, asyncio.Task[None]] = {}
         self.unwritten: dict[int, str] = {}  # finished, outcome not yet recorded: event id → agent
@@ -114,12 +116,17 @@ class Runner:
         if remaining:
             await asyncio.wait(remaining, timeout=5)
 
+    def in_hand(self, agent: str) -> int:
+        """Claimed and not finished: waiting for a handler slot or running."""
+        return self.outstanding[agent] - self.finished[agent]
+
     def written(self, outcomes: list[Outcome]) -> None:
         freed = set()
         for o in outcomes:
             agent = self.unwritten.pop(o.event_id, None)
             if agent is not None:
                 self.outstanding[agent] -= 1
+                self.finished[agent] -= 1
                 freed.add(agent)
         for agent in freed:
             self.on_capacity(agent)
@@ -140,8 +147,10 @@ class Runner:
                 finally:
                     del self.running[event.id]
                 self.unwritten[event.id] = agent.name
+                self.finished[agent.name] += 1
                 self.outcomes.add(outcome)
                 recorded = True
+                self.on_capacity(agent.name)
         finally:
             if not recorded:
                 self.outstanding[agent.name] -= 1

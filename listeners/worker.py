@@ -225,7 +225,10 @@ class Worker:
 
     def _free(self, agent: str) -> int:
         assert self.runner
-        return self._target(agent) - self.runner.outstanding[agent]
+        target = self._target(agent)
+        # Runs in hand count in full; finished runs waiting for their outcome write only beyond one
+        # target's worth (backpressure on a slow writer), so claiming overlaps writing.
+        return target - self.runner.in_hand(agent) - max(0, self.runner.finished[agent] - target)
 
     def _wanted(self) -> dict[str, int]:
         assert self.runner
@@ -233,7 +236,7 @@ class Worker:
         for name in self.served:
             free = self._free(name)
             # Claim in batches: wait until half the room is free, unless nothing is in hand at all.
-            if self._maybe_more[name] and free > 0 and (free >= self._low_water(name) or self.runner.outstanding[name] == 0):
+            if self._maybe_more[name] and free > 0 and (free >= self._low_water(name) or self.runner.in_hand(name) == 0):
                 wanted[name] = free
         return wanted
 
