@@ -2,6 +2,7 @@
 
     talvix bench engine                    # everything, ~2 minutes
     talvix bench engine drain --events 5000 50000
+    talvix bench engine insert --events 50000       # a bulk INSERT through a watched table
     talvix bench engine latency --rates 20 200
 
 Each scenario runs in a fresh database on the same server (DATABASE_URL, else 127.0.0.1:5432, else
@@ -148,6 +149,32 @@ async def drain(server_dsn: str, events: int, prefetch_factor: float) -> dict[st
             "prefetch_factor": prefetch_factor, "exactly_once": exactly_once}
 
 
+# ------------------------------------------------------------------------------------- bulk insert
+
+
+async def insert(server_dsn: str, rows: int) -> dict[str, Any]:
+    """One INSERT of `rows` rows into a watched table (each row becomes an event), against the same
+    insert straight into talvix.events: what the watch trigger costs a bulk load."""
+    async with fresh_database(server_dsn) as dsn:
+        conn = await database.connect(dsn)
+        await conn.execute("CREATE TABLE bench_postings (id bigserial PRIMARY KEY, user_id uuid, title text)")
+        await conn.execute("SELECT talvix.watch('bench_postings', 'bench_noop')")
+        started = time.perf_counter()
+        await conn.execute("INSERT INTO bench_postings (user_id, title) "
+                           "SELECT gen_random_uuid(), 'posting ' || i FROM generate_series(1, $1) i", rows)
+        watched = time.perf_counter() - started
+        events = await conn.fetchval("SELECT count(*) FROM talvix.events")
+        await conn.execute("DELETE FROM talvix.events")
+        started = time.perf_counter()
+        await conn.execute("INSERT INTO talvix.events (agent, payload, user_id) "
+                           "SELECT 'bench_noop', jsonb_build_object('i', i), gen_random_uuid() FROM generate_series(1, $1) i",
+                           rows)
+        direct = time.perf_counter() - started
+        await conn.close()
+    return {"rows": rows, "watched_rows_per_s": rows / watched, "direct_rows_per_s": rows / direct,
+            "one_event_per_row": events == rows}
+
+
 # ---------------------------------------------------------------------------------------- latency
 
 
@@ -283,17 +310,17 @@ async def measure(argv: list[str]) -> dict[str, Any]:
     """Run the benchmark that `argv` asks for, print its lines, write and return its results."""
     parser = argparse.ArgumentParser(prog="talvix bench engine", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="*", help="drain, latency and/or idle (default: all)")
+    parser.add_argument("what", nargs="*", help="drain, insert, latency and/or idle (default: all)")
     parser.add_argument("--events", type=int, nargs="+", default=[5000, 50000])
     parser.add_argument("--rates", type=float, nargs="+", default=[20, 200])
     parser.add_argument("--latency-count", type=int, default=1000)
     parser.add_argument("--prefetch-factor", type=float, default=1.0)
     parser.add_argument("--idle-seconds", type=float, default=60)
     args = parser.parse_args(argv)
-    args.what = args.what or ["drain", "latency", "idle"]
-    unknown = set(args.what) - {"drain", "latency", "idle"}
+    args.what = args.what or ["drain", "insert", "latency", "idle"]
+    unknown = set(args.what) - {"drain", "insert", "latency", "idle"}
     if unknown:
-        parser.error(f"unknown scenario(s) {', '.join(sorted(unknown))}: choose drain, latency, idle")
+        parser.error(f"unknown scenario(s) {', '.join(sorted(unknown))}: choose drain, insert, latency, idle")
     import bench.agents  # noqa: F401 - registers bench_noop
 
     results: dict[str, Any] = {"at": datetime.now(UTC).isoformat(), "cpus": os.cpu_count()}
@@ -303,6 +330,11 @@ async def measure(argv: list[str]) -> dict[str, Any]:
             for r in results["drain"]:
                 print(f"drain {r['events']:>6} events: {r['events_per_s']:8.0f} events/s  ({r['seconds']:.2f}s, "
                       f"{r['claims']} claims, exactly once: {r['exactly_once']})")
+        if "insert" in args.what:
+            results["insert"] = [await insert(dsn, n) for n in args.events]
+            for r in results["insert"]:
+                print(f"insert {r['rows']:6d} rows: {r['watched_rows_per_s']:8.0f} rows/s through a watched table, "
+                      f"{r['direct_rows_per_s']:8.0f} straight into talvix.events (one event per row: {r['one_event_per_row']})")
         if "latency" in args.what:
             results["floor"] = await floor(dsn, 300)
             f = results["floor"]
