@@ -56,6 +56,8 @@ def template_database(pg_server: str) -> Iterator[str]:
     async def create() -> None:
         await database.drop_database(pg_server, name)
         conn = await database.connect(await database.create_database(pg_server, name))
+        # Supabase's default privileges first, so what holds in the tests holds on Supabase.
+        await conn.execute((REPO / "tests" / "support" / "supabase_defaults.sql").read_text())
         await migrations.migrate(conn)
         # Tests start from an empty queue (migration 010 queues the first daily session sweep).
         await conn.execute("DELETE FROM talvix.events")
