@@ -83,7 +83,12 @@ def instructions(text: str) -> str:
 async def read_resume(resume: dict) -> str:
     if resume["raw_text"]:
         return resume["raw_text"]
-    return await asyncio.to_thread(resume_files.text_of, storage.resolve(resume["storage_path"]))
+    # The schema allows only the user's own uploads (resumes/<user id>/<file>); checked again here,
+    # with an error that says nothing about any file but the user's own.
+    path = storage.resolve(resume["storage_path"])
+    if not path.is_relative_to(storage.resolve(f"resumes/{resume['user_id']}")):
+        raise PermanentError("the resume file must be one of the user's own uploads (resumes/<user id>/<file>)")
+    return await asyncio.to_thread(resume_files.text_of, path)
 
 
 @agent("resume_intelligence", concurrency=4, timeout=240, max_attempts=3, payload_model=UUIDRowEvent,

@@ -47,11 +47,20 @@ def provider(standin: StandIn, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 
 
 async def insert_resume(db: asyncpg.Connection, text: str | None = RESUME, path: str | None = None) -> tuple:
+    """A user and their resume: text, or `path`, a file name under their own upload folder
+    (resumes/<user id>/), which the caller writes with upload()."""
     user = uuid.uuid4()
     await db.execute("INSERT INTO users (id, email, fit_scores_stale) VALUES ($1, $2, false)", user, f"{user}@x.dev")
     resume = await db.fetchval("INSERT INTO resumes (user_id, raw_text, storage_path) VALUES ($1, $2, $3) RETURNING id",
-                               user, text, path)
+                               user, text, f"resumes/{user}/{path}" if path else None)
     return user, resume
+
+
+def upload(storage: Path, user: uuid.UUID, name: str) -> Path:
+    """Where the app's upload of `name` for `user` lands (the folder is made)."""
+    folder = storage / "resumes" / str(user)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
 
 
 def serving(*agents: str) -> dict:
@@ -141,21 +150,22 @@ async def test_without_a_key_the_offline_model_answers_and_says_so(standin: Stan
     assert (metadata["model"], metadata["offline"]) == (OFFLINE_MODEL, True)
 
 
-async def test_resume_files_must_stay_inside_the_storage_root(provider: StandIn, db: asyncpg.Connection,
-                                                              database_url: str, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_resume_file_must_be_the_users_own_upload(provider: StandIn, db: asyncpg.Connection,
+                                                          database_url: str, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STORAGE_ROOT", str(tmp_path / "storage"))
-    (tmp_path / "storage" / "resumes").mkdir(parents=True)
-    (tmp_path / "storage" / "resumes" / "cv.txt").write_text(RESUME)
     provider.reply(SUMMARY)
-    _, good = await insert_resume(db, text=None, path="resumes/cv.txt")
-    _, bad = await insert_resume(db, text=None, path="../../etc/passwd")
+    owner, good = await insert_resume(db, text=None, path="cv.txt")
+    upload(tmp_path / "storage", owner, "cv.txt").write_text(RESUME)
+    # Another user's file, a climb out of the folder, anything outside resumes/<own id>/: refused at insert.
+    for path in [f"resumes/{owner}/cv.txt", "../../etc/passwd", f"resumes/{uuid.uuid4()}/../{owner}/cv.txt", "resumes/cv.txt",
+                 "tailored/x.md"]:
+        other = uuid.uuid4()
+        await db.execute("INSERT INTO users (id, email) VALUES ($1, $2)", other, f"{other}@x.dev")
+        with pytest.raises(asyncpg.CheckViolationError, match="resumes_storage_path_own_upload"):
+            await db.execute("INSERT INTO resumes (user_id, storage_path) VALUES ($1, $2)", other, path)
     await run_until_finished(database_url, db)
     assert await db.fetchval("SELECT parse_status FROM resumes WHERE id = $1", good) == "parsed"
-    failed = await db.fetchrow("SELECT parse_status, parse_error FROM resumes WHERE id = $1", bad)
-    assert failed["parse_status"] == "failed" and "outside the storage root" in failed["parse_error"]
-    assert "outside the storage root" in await db.fetchval(
-        "SELECT error_message FROM agent_logs WHERE status = 'failed' AND agent_name = 'resume_intelligence'")
 
 
 async def test_pdf_resumes_are_parsed_and_unreadable_ones_tell_the_user_why(db: asyncpg.Connection, database_url: str,
@@ -167,12 +177,11 @@ async def test_pdf_resumes_are_parsed_and_unreadable_ones_tell_the_user_why(db: 
     monkeypatch.delenv("SARVAM_API_KEY", raising=False)
     monkeypatch.delenv("TALVIX_LLM_API_KEY", raising=False)
     monkeypatch.setenv("STORAGE_ROOT", str(tmp_path / "storage"))
-    folder = tmp_path / "storage" / "resumes"
-    folder.mkdir(parents=True)
-    write_pdf(folder / "cv.pdf", RESUME_LINES)
-    encrypt(folder / "cv.pdf", folder / "locked.pdf", user_password="1234")
-    _, readable = await insert_resume(db, text=None, path="resumes/cv.pdf")
-    _, locked = await insert_resume(db, text=None, path="resumes/locked.pdf")
+    first, readable = await insert_resume(db, text=None, path="cv.pdf")
+    second, locked = await insert_resume(db, text=None, path="locked.pdf")
+    write_pdf(upload(tmp_path / "storage", first, "cv.pdf"), RESUME_LINES)
+    encrypt(upload(tmp_path / "storage", first, "cv.pdf"), upload(tmp_path / "storage", second, "locked.pdf"),
+            user_password="1234")
     await run_until_finished(database_url, db)
     parsed = await db.fetchrow("SELECT parse_status, summary FROM resumes WHERE id = $1", readable)
     assert parsed["parse_status"] == "parsed"
