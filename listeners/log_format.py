@@ -54,6 +54,17 @@ class RedactSecrets(logging.Filter):
 
 
 redactor = RedactSecrets()
+_make_record = logging.getLogRecordFactory()
+
+
+def _redacted_record(*args: object, **kwargs: object) -> logging.LogRecord:
+    # Every record, whichever handler ends up writing it (ours, a library's, a test's capture).
+    record = _make_record(*args, **kwargs)  # type: ignore[arg-type]
+    redactor.filter(record)
+    return record
+
+
+logging.setLogRecordFactory(_redacted_record)
 
 
 def protect(*values: object) -> None:
@@ -66,6 +77,29 @@ def protect(*values: object) -> None:
             redactor.add(urlsplit(text).password)
         elif isinstance(text, str):
             redactor.add(text)
+
+
+# Environment variables whose values are secrets by their name (Doppler puts every secret there).
+SECRET_NAME = re.compile(r"(KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|DATABASE_URL|_DSN)", re.IGNORECASE)
+
+
+def protect_environment(environ: dict[str, str] | None = None) -> None:
+    """Register every secret the process was given: each environment variable named like one (an
+    API key, a secret, a token, a password, a database URL's password). Idempotent."""
+    import os
+
+    protect(*(value for name, value in (environ if environ is not None else os.environ).items() if SECRET_NAME.search(name)))
+
+
+def redact_value(value: object) -> object:
+    """`value` with every secret taken out of its strings, at any depth (dicts, lists)."""
+    if isinstance(value, str):
+        return redactor.redact(value)
+    if isinstance(value, dict):
+        return {k: redact_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_value(v) for v in value]
+    return value
 
 
 class UTCFormatter(logging.Formatter):

@@ -19,6 +19,7 @@ from typing import Any
 import asyncpg
 import pydantic
 
+from listeners import log_format
 from listeners.enqueue import enqueue
 from listeners.outcomes import Outcome, OutcomeWriter
 from listeners.registry import Agent, Context, Event, PermanentError, Skip
@@ -172,8 +173,13 @@ class Runner:
                 run_log.error("%s", problem)
                 return Outcome(event.id, event.attempt, "failed", event.log_id, "failed", duration,
                                error=problem[:500], agent=event.agent)
+            # What is stored is read by operators, the dashboard and ?wait callers: never a secret,
+            # even when a provider's error message echoes the API key.
+            if kw.get("error"):
+                kw["error"] = log_format.redactor.redact(kw["error"])
+            metadata = log_format.redact_value(ctx.metadata)
             return Outcome(event.id, event.attempt, event_status, event.log_id, log_status, duration,
-                           metadata=ctx.metadata, agent=event.agent, **kw)
+                           metadata=metadata, agent=event.agent, **kw)
 
         try:
             if agent.payload_model is not None:

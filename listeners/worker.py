@@ -26,7 +26,7 @@ from typing import Any
 
 import asyncpg
 
-from listeners import database, http_api, janitor, loop_lag, reaper
+from listeners import database, http_api, janitor, log_format, loop_lag, reaper
 from listeners.leases import LeaseKeeper
 from listeners.notifier import Notifier
 from listeners.outcomes import OutcomeWriter
@@ -40,6 +40,8 @@ log = logging.getLogger("talvix.worker")
 class Worker:
     def __init__(self, settings: Settings, agents: dict[str, Agent] | None = None) -> None:
         self.settings = settings
+        log_format.protect(settings.database_url, settings.agent_secret, settings.admin_secret)
+        log_format.protect_environment()
         registry = dict(agents if agents is not None else REGISTRY)
         if not registry:
             raise ValueError("no agents are registered: check TALVIX_HANDLER_MODULES")

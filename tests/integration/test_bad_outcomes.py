@@ -4,6 +4,8 @@ are written."""
 
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -66,3 +68,25 @@ async def test_a_handler_blocking_the_loop_keeps_its_lease(db: asyncpg.Connectio
     starts = await db.fetch("SELECT worker, attempt FROM test_effects WHERE phase = 'start'")
     assert [(r["worker"], r["attempt"]) for r in starts] == [("blocker", 1)]  # one run, never taken back
     assert "the event loop was blocked for" in blocker.log_text()  # and the stall was reported
+
+
+async def leaky(ctx: Context) -> int:
+    key = os.environ["TALVIX_LLM_API_KEY"]
+    ctx.metadata["provider_said"] = {"detail": [f"invalid api key {key}"]}
+    raise RuntimeError(f"401 from provider: Incorrect API key provided: {key}")
+
+
+async def test_a_secret_in_an_error_is_never_stored_nor_logged(db: asyncpg.Connection, database_url: str,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    key = "sk-live-" + uuid.uuid4().hex
+    monkeypatch.setenv("TALVIX_LLM_API_KEY", key)
+    await db.execute("INSERT INTO talvix.events (agent, payload) VALUES ('leaky', '{}')")
+    agent = Agent("leaky", leaky, concurrency=1, timeout=10, max_attempts=2, retry_base_seconds=0.01, retry_max_seconds=0.02)
+    async with running_worker(database_url, [agent]):
+        await wait_for(lambda: db.fetchval("SELECT status = 'failed' FROM talvix.events"), timeout=15, message="failed")
+    stored = await db.fetchval("SELECT string_agg(coalesce(error_message, '') || metadata::text, ' ') FROM agent_logs")
+    stored += await db.fetchval("SELECT last_error FROM talvix.events")
+    assert key not in stored and "[redacted]" in stored
+    assert "Incorrect API key provided" in stored  # the rest of the message stays useful
+    assert key not in caplog.text
