@@ -25,7 +25,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.session_crypto import SessionCryptoError, load_key, seal
 from listeners import database
-from listeners.http_api import MAX_BODY_BYTES, error, json_errors, json_response, read_json
+from listeners.http_api import MAX_BODY_BYTES, Refused, error, json_errors, json_response, read_json
 
 log = logging.getLogger("talvix.gateway")
 PLATFORMS = ("linkedin", "indeed")
@@ -48,8 +48,9 @@ class Cookie(pydantic.BaseModel):
     value: str = Field(max_length=8192)
     domain: str | None = None
     path: str | None = None
-    expires: float | None = None  # seconds since the epoch (browser exports also say "expiry")
-    expiry: float | None = None
+    # Seconds since the epoch (browser exports also say "expiry"): within what a date can hold.
+    expires: float | None = Field(default=None, ge=0, le=253402300799)
+    expiry: float | None = Field(default=None, ge=0, le=253402300799)
 
 
 class CaptureRequest(pydantic.BaseModel):
@@ -73,6 +74,8 @@ def verify_token(header: str | None, secret: str) -> UUID:
     try:
         claims = jwt.decode(header.removeprefix("Bearer ").strip(), secret, algorithms=["HS256"],
                             audience="authenticated", options={"require": ["exp", "sub"]})
+        if claims.get("role") != "authenticated":  # a service_role or anon token is not a user's
+            raise jwt.InvalidTokenError("not a signed-in user's token")
         return UUID(claims["sub"])
     except jwt.ExpiredSignatureError:
         raise web.HTTPUnauthorized(reason="token expired") from None
@@ -89,10 +92,12 @@ def build_app(settings: GatewaySettings, pool: asyncpg.Pool) -> web.Application:
         platform = request.match_info["platform"]
         if platform not in PLATFORMS:
             return error(404, f"unknown platform {platform!r}: use {' or '.join(PLATFORMS)}")
+        if request.content_type != "application/json":
+            raise Refused(415, f"send the body as application/json, not {request.content_type or 'nothing'}")
         try:
             body = CaptureRequest.model_validate(await read_json(request))
         except pydantic.ValidationError as exc:
-            return error(400, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+            raise Refused(400, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
         expires_at = session_expiry(body.cookies)
         user_agent, viewport = body.user_agent, body.viewport
         cookies = [c.model_dump(exclude_none=True) for c in body.cookies]

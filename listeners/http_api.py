@@ -27,7 +27,7 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-from listeners import database
+from listeners import database, json_body
 from listeners.enqueue import enqueue
 
 if TYPE_CHECKING:
@@ -66,16 +66,30 @@ def error(status: int, message: str) -> web.Response:
     return json_response({"error": message}, status=status)
 
 
+class Refused(Exception):
+    """A request refused with a 4xx: answered as JSON and logged on one line by `json_errors`."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
 @web.middleware
 async def json_errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
     """aiohttp's own errors (404, 405, 413…) as JSON; an unexpected fault as a JSON 500, logged."""
     try:
         return await handler(request)
+    except Refused as exc:
+        log.info("refused %s %s: %d %s", request.method, request.path, exc.status, exc.message)
+        return error(exc.status, exc.message)
     except web.HTTPRequestEntityTooLarge:
         return error(413, f"body larger than {MAX_BODY_BYTES} bytes")
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
+        # One line per refused request (a flood of bad input must not flood the log).
+        log.info("refused %s %s: %d %s", request.method, request.path, exc.status, exc.reason)
         return error(exc.status, exc.reason)
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
@@ -96,9 +110,9 @@ def secret_matches(given: str, expected: str) -> bool:
 
 async def read_json(request: web.Request) -> Any:
     try:
-        return await request.json()
-    except json.JSONDecodeError:
-        raise web.HTTPBadRequest(reason="body is not valid JSON") from None
+        return await json_body.read(request)
+    except json_body.BadBody as exc:
+        raise Refused(400, str(exc)) from None
 
 
 def build_app(worker: Worker) -> web.Application:
@@ -109,26 +123,26 @@ def build_app(worker: Worker) -> web.Application:
     async def run_agent(request: web.Request) -> web.Response:
         given = request.headers.get("X-Agent-Secret")
         if not given:
-            return error(401, "missing X-Agent-Secret header")
+            raise Refused(401, "missing X-Agent-Secret header")
         if not secret_matches(given, expected_secret):
-            return error(403, "forbidden")
+            raise Refused(403, "forbidden")
         name = request.match_info["agent"]
         if name not in worker.registry:
-            return error(404, f"unknown agent {name!r}")
+            raise Refused(404, f"unknown agent {name!r}")
         wait = 0.0
         if "wait" in request.query:
             try:
                 wait = float(request.query["wait"])
             except ValueError:
-                return error(400, "wait must be a number of seconds")
+                raise Refused(400, "wait must be a number of seconds") from None
             if not 0 <= wait <= MAX_WAIT_SECONDS:
-                return error(400, f"wait must be between 0 and {MAX_WAIT_SECONDS:g} seconds")
+                raise Refused(400, f"wait must be between 0 and {MAX_WAIT_SECONDS:g} seconds")
         try:
             body = AgentRequest.model_validate(await read_json(request))
         except pydantic.ValidationError as exc:
-            return error(400, "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()))
+            raise Refused(400, "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())) from None
         if body.agent is not None and body.agent != name:
-            return error(400, f"body names agent {body.agent!r} but the URL names {name!r}")
+            raise Refused(400, f"body names agent {body.agent!r} but the URL names {name!r}")
         assert worker.handler_pool is not None
         event_id = await enqueue(worker.handler_pool, name, body.payload, user_id=body.user_id, source="http")
         run = await wait_for_run(worker, event_id, wait) if wait else None

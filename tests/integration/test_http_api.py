@@ -183,6 +183,10 @@ async def test_gateway_stores_an_encrypted_session_for_the_token_user(gateway: t
      "invalid token"),
     (lambda u: token(u, aud="anon"), "invalid token"),
     (lambda u: token("not-a-uuid"), "invalid token"),
+    (lambda u: token(u, role="service_role"), "invalid token"),
+    (lambda u: token(u, role="anon"), "invalid token"),
+    (lambda u: jwt.encode({"sub": u, "aud": "authenticated", "exp": int(time.time()) + 60}, JWT_SECRET,
+                          algorithm="HS256"), "invalid token"),  # no role claim at all
 ])
 async def test_gateway_refuses_bad_tokens(gateway: tuple, db: asyncpg.Connection, auth: Any, message: str) -> None:
     client, _ = gateway
@@ -226,3 +230,72 @@ async def test_gateway_role_cannot_read_any_table(gateway: tuple) -> None:
                 await conn.fetch(f"SELECT * FROM {table}")
     finally:
         await conn.close()
+
+
+# Bodies that Python would parse but Postgres cannot store, or that would stall the parser.
+MALFORMED: list[tuple[str, bytes, dict[str, str], str]] = [
+    ("NUL in a string", b'{"payload": {"q": "a\\u0000b"}}', {}, "contains a NUL character"),
+    ("invalid UTF-8", b'{"payload": {"q": "\xff\xfe"}}', {}, "not valid UTF-8"),
+    ("lone surrogate", b'{"payload": {"q": "\\ud800"}}', {}, "lone surrogate"),
+    ("NaN", b'{"payload": {"x": NaN}}', {}, "NaN is not a JSON number"),
+    ("huge exponent", b'{"payload": {"x": 1e999999}}', {}, "out of range"),
+    ("5,000-digit integer", b'{"payload": {"x": ' + b"9" * 5000 + b"}}", {}, "digits"),
+    ("nesting 2,000 deep", b'{"payload": {"x": ' + b"[" * 2000 + b"]" * 2000 + b"}}", {}, "nested more than"),
+    ("unknown charset", b'{"payload": {}}', {"Content-Type": "application/json; charset=x-unknown"}, "charset"),
+]
+
+
+@pytest.mark.parametrize(("case", "raw", "extra", "message"), MALFORMED, ids=[m[0] for m in MALFORMED])
+async def test_malformed_bodies_are_a_precise_400_and_nothing_is_stored(
+        api: TestClient, db: asyncpg.Connection, caplog: pytest.LogCaptureFixture, case: str, raw: bytes,
+        extra: dict[str, str], message: str) -> None:
+    caplog.set_level("INFO", logger="talvix.http")
+    resp = await api.post("/api/agents/echo", data=raw, headers={**headers(), "Content-Type": "application/json", **extra})
+    body = await resp.json()
+    assert resp.status == 400 and message in body["error"], body
+    assert "Traceback" not in await resp.text()
+    assert await db.fetchval("SELECT count(*) FROM talvix.events") == 0
+    assert len([r for r in caplog.records if r.name == "talvix.http"]) == 1  # one line per refused request
+
+
+@pytest.mark.parametrize(("case", "raw", "extra", "message"), MALFORMED, ids=[m[0] for m in MALFORMED])
+async def test_the_gateway_refuses_the_same_bodies(gateway: tuple, db: asyncpg.Connection, case: str, raw: bytes,
+                                                   extra: dict[str, str], message: str) -> None:
+    client, _ = gateway
+    user = uuid.uuid4()
+    await db.execute("INSERT INTO users (id, email) VALUES ($1, 'u@x.dev')", user)
+    resp = await client.post("/api/connections/linkedin", data=raw,
+                             headers={"Authorization": f"Bearer {token(str(user))}", "Content-Type": "application/json",
+                                      **extra})
+    assert resp.status == 400 and message in (await resp.json())["error"]
+    assert await db.fetchval("SELECT count(*) FROM user_connections") == 0
+
+
+@pytest.mark.parametrize(("cookie", "message"), [
+    ({"expires": 1e20}, "less than or equal"), ({"expires": -1e12}, "greater than or equal"),
+    ({"value": "a\u0000b"}, "NUL"),
+])
+async def test_the_gateway_refuses_impossible_cookies(gateway: tuple, db: asyncpg.Connection, cookie: dict,
+                                                      message: str) -> None:
+    client, _ = gateway
+    user = uuid.uuid4()
+    await db.execute("INSERT INTO users (id, email) VALUES ($1, 'u@x.dev')", user)
+    body = {**CAPTURE, "cookies": [{**CAPTURE["cookies"][0], **cookie}]}
+    resp = await client.post("/api/connections/linkedin", json=body, headers={"Authorization": f"Bearer {token(str(user))}"})
+    assert resp.status == 400 and message in (await resp.json())["error"]
+    nul_agent = await client.post("/api/connections/linkedin", json={**CAPTURE, "user_agent": "Mozilla\u0000"},
+                                  headers={"Authorization": f"Bearer {token(str(user))}"})
+    assert nul_agent.status == 400
+    assert await db.fetchval("SELECT count(*) FROM user_connections") == 0
+
+
+async def test_the_gateway_takes_json_only(gateway: tuple, db: asyncpg.Connection) -> None:
+    client, _ = gateway
+    user = uuid.uuid4()
+    await db.execute("INSERT INTO users (id, email) VALUES ($1, 'u@x.dev')", user)
+    import json as json_module
+
+    resp = await client.post("/api/connections/linkedin", data=json_module.dumps(CAPTURE),
+                             headers={"Authorization": f"Bearer {token(str(user))}", "Content-Type": "text/plain"})
+    assert resp.status == 415
+    assert await db.fetchval("SELECT count(*) FROM user_connections") == 0

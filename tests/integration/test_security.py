@@ -244,3 +244,24 @@ async def test_budget_day_is_utc_whatever_the_session_time_zone(db: asyncpg.Conn
     await db.fetchval("SELECT talvix.reserve_linkedin_action()")
     assert await db.fetchval("SELECT day FROM system_daily_limits") == await db.fetchval(
         "SELECT (now() AT TIME ZONE 'UTC')::date")
+
+
+async def test_a_user_row_takes_only_the_email_the_token_carries(db: asyncpg.Connection) -> None:
+    mallory = uuid.uuid4()
+    async with db.transaction():
+        await db.execute("SET LOCAL ROLE authenticated")
+        await db.execute("SELECT set_config('request.jwt.claims', $1, true)",
+                         json.dumps({"sub": str(mallory), "role": "authenticated", "email": "mallory@x.dev"}))
+        # Someone else's address first, to block its owner's sign-up: refused by RLS.
+        assert await refused_by_policy(db, "INSERT INTO users (id, email) VALUES ($1, 'victim@x.dev')", mallory)
+        await db.execute("INSERT INTO users (id, email) VALUES ($1, 'Mallory@x.dev')", mallory)  # their own: fine
+    assert await db.fetchval("SELECT email FROM users WHERE id = $1", mallory) == "Mallory@x.dev"
+
+
+async def refused_by_policy(db: asyncpg.Connection, sql: str, *args: object) -> bool:
+    try:
+        async with db.transaction():
+            await db.execute(sql, *args)
+    except asyncpg.InsufficientPrivilegeError as exc:
+        return "row-level security" in str(exc)
+    return False
