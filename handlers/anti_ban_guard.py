@@ -3,7 +3,7 @@
 1. User gates: auto-apply on and not paused, the job still open, its company not blacklisted, not
    already applied, the daily and monthly caps not reached.
 2. The LinkedIn budget: a LinkedIn application goes nowhere when today's budget is spent. (Each
-   LinkedIn action also reserves its unit through talvix.reserve_linkedin_action, and releases it if
+   LinkedIn action also reserves its unit through talvix.reserve_linkedin_unit, and releases that reservation if
    the action did not happen: see `linkedin_action`.)
 3. Risk: captchas in the last 24 hours, a failing session, an old session, failed submits in the
    last hour and LinkedIn's hourly pace add points; at the cooldown threshold the application is
@@ -115,10 +115,11 @@ async def linkedin_action(db: asyncpg.Pool | asyncpg.Connection, day: date | Non
     """Reserve one LinkedIn action for the block; if the block fails, the action did not happen and
     the unit is given back, so each executed action counts exactly once. One UTC day throughout."""
     day = day or datetime.now(UTC).date()
-    if not await db.fetchval("SELECT talvix.reserve_linkedin_action($1)", day):
+    reservation = await db.fetchval("SELECT talvix.reserve_linkedin_unit($1)", day)
+    if reservation is None:
         raise BudgetSpent(f"LinkedIn budget for {day} is spent")
     try:
         yield day
     except BaseException:
-        await db.fetchval("SELECT talvix.release_linkedin_action($1)", day)
+        await db.fetchval("SELECT talvix.release_linkedin_unit($1)", reservation)
         raise

@@ -5,9 +5,13 @@
 --   cap_reserved_on      the UTC day of the user's daily/monthly cap slot this application holds
 --                        (NULL: none). Reserving is idempotent per application, so a re-run never
 --                        takes a second slot, and releasing gives back exactly the one it holds.
---   linkedin_action_day  the UTC day of the fleet's LinkedIn budget unit held for the submit click.
---                        It is reserved in the same statement that records 'submitting', so a
---                        unit is held exactly when a click may have happened.
+--   linkedin_reservation the fleet's LinkedIn budget unit held for the submit click (a row of
+--                        talvix.linkedin_reservations). It is reserved in the same statement that
+--                        records 'submitting', so a unit is held exactly when a click may have
+--                        happened.
+--
+-- A budget unit is given back only by naming its reservation, once: a release with nothing reserved
+-- gives nothing (it used to hand out a free grant per call).
 --   document_files       the tailored documents as uploadable files: {"resume": {"pdf": path,
 --                        "docx": path}, "cover_letter": {...}} under the storage root; the
 --                        Markdown resume (tailored_resume_path) stays the source.
@@ -18,9 +22,56 @@
 -- kept failing for reasons other than a named outcome (browser crash, lost connection) until its
 -- attempts ran out.
 
+CREATE TABLE talvix.linkedin_reservations (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    day         date NOT NULL,                       -- the UTC day whose budget the unit came from
+    reserved_at timestamptz NOT NULL DEFAULT now(),
+    released_at timestamptz
+);
+REVOKE ALL ON talvix.linkedin_reservations FROM PUBLIC, anon, authenticated;
+GRANT ALL ON talvix.linkedin_reservations TO service_role;
+
+-- One unit of `day`'s LinkedIn budget: its reservation id, or NULL when the day's budget is spent.
+CREATE FUNCTION talvix.reserve_linkedin_unit(day date DEFAULT talvix.utc_today())
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, talvix, public AS $$
+DECLARE
+    reservation bigint;
+BEGIN
+    IF NOT talvix.reserve_linkedin_action(day) THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO talvix.linkedin_reservations (day) VALUES (day) RETURNING id INTO reservation;
+    RETURN reservation;
+END;
+$$;
+
+-- Give back the unit of one reservation whose action did not happen; true once, false after.
+CREATE FUNCTION talvix.release_linkedin_unit(reservation bigint)
+RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, talvix, public AS $$
+DECLARE
+    unit_day date;
+BEGIN
+    UPDATE talvix.linkedin_reservations r SET released_at = now()
+     WHERE r.id = reservation AND r.released_at IS NULL
+    RETURNING r.day INTO unit_day;
+    IF unit_day IS NULL THEN
+        RETURN false;
+    END IF;
+    UPDATE public.system_daily_limits d
+       SET linkedin_actions = d.linkedin_actions - 1, updated_at = now()
+     WHERE d.day = unit_day AND d.linkedin_actions > 0;
+    RETURN true;
+END;
+$$;
+
+-- The day-based release handed a unit back with nothing reserved: gone.
+DROP FUNCTION talvix.release_linkedin_action(date);
+
 ALTER TABLE public.job_applications
     ADD COLUMN cap_reserved_on date,
-    ADD COLUMN linkedin_action_day date,
+    ADD COLUMN linkedin_reservation bigint REFERENCES talvix.linkedin_reservations (id),
     ADD COLUMN document_files jsonb NOT NULL DEFAULT '{}';
 
 -- When review mode ends for a user: NULL means review_mode_days after auto_apply_activated_at. An
@@ -79,10 +130,10 @@ BEGIN
                                           THEN greatest(monthly_apply_count - 1, 0) ELSE monthly_apply_count END
          WHERE id = app.user_id;
     END IF;
-    IF app.linkedin_action_day IS NOT NULL THEN
-        PERFORM talvix.release_linkedin_action(app.linkedin_action_day);
+    IF app.linkedin_reservation IS NOT NULL THEN
+        PERFORM talvix.release_linkedin_unit(app.linkedin_reservation);
     END IF;
-    UPDATE public.job_applications SET cap_reserved_on = NULL, linkedin_action_day = NULL WHERE id = p_application;
+    UPDATE public.job_applications SET cap_reserved_on = NULL, linkedin_reservation = NULL WHERE id = p_application;
 END;
 $$;
 
@@ -95,16 +146,18 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, talvix, public A
 DECLARE
     today date := talvix.utc_today();
     app record;
+    reservation bigint;
 BEGIN
     SELECT * INTO app FROM public.job_applications WHERE id = p_application FOR UPDATE;
     IF NOT FOUND OR app.auto_status <> 'in_progress' THEN
         RETURN format('application is %s, not in_progress', coalesce(app.auto_status, 'gone'));
     END IF;
-    IF p_linkedin AND app.linkedin_action_day IS NULL THEN
-        IF NOT talvix.reserve_linkedin_action(today) THEN
+    IF p_linkedin AND app.linkedin_reservation IS NULL THEN
+        reservation := talvix.reserve_linkedin_unit(today);
+        IF reservation IS NULL THEN
             RETURN format('LinkedIn budget for %s is spent', today);
         END IF;
-        UPDATE public.job_applications SET linkedin_action_day = today WHERE id = p_application;
+        UPDATE public.job_applications SET linkedin_reservation = reservation WHERE id = p_application;
     END IF;
     UPDATE public.job_applications SET auto_status = 'submitting', submitting_at = now(), updated_at = now()
      WHERE id = p_application;
@@ -113,6 +166,8 @@ END;
 $$;
 
 REVOKE ALL ON FUNCTION talvix.start_application(uuid, boolean), talvix.release_application(uuid),
-    talvix.mark_submitting(uuid, boolean) FROM PUBLIC, anon, authenticated;
+    talvix.mark_submitting(uuid, boolean), talvix.reserve_linkedin_unit(date), talvix.release_linkedin_unit(bigint)
+    FROM PUBLIC, anon, authenticated;
 GRANT EXECUTE ON FUNCTION talvix.start_application(uuid, boolean), talvix.release_application(uuid),
-    talvix.mark_submitting(uuid, boolean) TO service_role;
+    talvix.mark_submitting(uuid, boolean), talvix.reserve_linkedin_unit(date), talvix.release_linkedin_unit(bigint)
+    TO service_role;

@@ -64,8 +64,8 @@ async def test_a_spent_budget_refuses_submitting_and_takes_nothing(db: asyncpg.C
     await db.fetchval("SELECT talvix.start_application($1, true)", app)
     refused = await db.fetchval("SELECT talvix.mark_submitting($1, true)", app)
     assert refused is not None and "LinkedIn budget" in refused
-    row = await db.fetchrow("SELECT auto_status, linkedin_action_day FROM job_applications WHERE id = $1", app)
-    assert (row["auto_status"], row["linkedin_action_day"]) == ("in_progress", None)
+    row = await db.fetchrow("SELECT auto_status, linkedin_reservation FROM job_applications WHERE id = $1", app)
+    assert (row["auto_status"], row["linkedin_reservation"]) == ("in_progress", None)
 
 
 async def test_caps_refuse_a_new_application_but_not_a_resumed_one(db: asyncpg.Connection) -> None:

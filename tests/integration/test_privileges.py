@@ -66,7 +66,7 @@ async def test_no_sequence_function_or_engine_schema_is_reachable(db: asyncpg.Co
 @pytest.mark.parametrize("role", ["anon", "authenticated"])
 async def test_what_the_anon_key_tried_is_refused(db: asyncpg.Connection, role: str) -> None:
     sequence = await db.fetchval("SELECT pg_get_serial_sequence('public.jobs', 'id')")
-    for sql in ["SELECT public.increment_linkedin_daily_count('2026-01-01')", f"SELECT setval('{sequence}', 1)",
+    for sql in ["SELECT public.increment_linkedin_daily_count('2026-01-01'::date)", f"SELECT setval('{sequence}', 1)",
                 f"SELECT nextval('{sequence}')", "TRUNCATE public.jobs", "TRUNCATE public.job_applications"]:
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             async with db.transaction():

@@ -221,9 +221,12 @@ async def test_fifty_connections_race_for_the_last_hundred_actions(db: asyncpg.C
 async def test_budget_reads_its_limit_from_the_table_and_fails_closed(db: asyncpg.Connection) -> None:
     day = date(2030, 1, 1)
     await db.execute("UPDATE talvix.limits SET value = 2 WHERE name = 'linkedin_daily_actions'")
-    assert [await db.fetchval("SELECT talvix.reserve_linkedin_action($1)", day) for _ in range(3)] == [True, True, False]
-    # Release gives one back, exactly once per reservation.
-    assert await db.fetchval("SELECT talvix.release_linkedin_action($1)", day)
+    first, second, third = [await db.fetchval("SELECT talvix.reserve_linkedin_unit($1)", day) for _ in range(3)]
+    assert first is not None and second is not None and third is None
+    # A release consumes its reservation: exactly once, and nothing without one.
+    assert await db.fetchval("SELECT talvix.release_linkedin_unit($1)", first)
+    assert not await db.fetchval("SELECT talvix.release_linkedin_unit($1)", first)
+    assert not await db.fetchval("SELECT talvix.release_linkedin_unit($1)", 987654321)
     assert await used(db, day) == 1
     assert await db.fetchval("SELECT talvix.reserve_linkedin_action($1)", day)
     # No configured limit: no row for a new day, and no action.
@@ -236,6 +239,19 @@ async def test_seed_rpc_counts_after_the_fact(db: asyncpg.Connection) -> None:
     for _ in range(3):
         await db.execute("SELECT increment_linkedin_daily_count('2030-02-03')")
     assert await used(db, date(2030, 2, 3)) == 3
+    # It takes a date, whatever the session's time zone (text followed it).
+    assert await db.fetchval("SELECT pg_get_function_identity_arguments('public.increment_linkedin_daily_count'::regproc)") \
+        == "action_date date"
+
+
+async def test_releases_without_reservations_grant_nothing(db: asyncpg.Connection) -> None:
+    await db.execute("UPDATE talvix.limits SET value = 1 WHERE name = 'linkedin_daily_actions'")
+    day = date(2030, 3, 1)
+    held = await db.fetchval("SELECT talvix.reserve_linkedin_unit($1)", day)
+    for forged in range(10):  # ten releases of reservations that do not exist
+        assert not await db.fetchval("SELECT talvix.release_linkedin_unit($1)", held + 1000 + forged)
+    assert await db.fetchval("SELECT talvix.reserve_linkedin_unit($1)", day) is None  # still spent
+    assert await db.fetchval("SELECT to_regprocedure('talvix.release_linkedin_action(date)')") is None
 
 
 async def test_budget_day_is_utc_whatever_the_session_time_zone(db: asyncpg.Connection) -> None:
