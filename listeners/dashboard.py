@@ -70,8 +70,8 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
     async def data(request: web.Request) -> web.Response:
         if not signed_in(request):
             return error(401, "sign in first")
-        assert worker.pool is not None
-        async with worker.pool.acquire() as conn:
+        assert worker.http_pool is not None
+        async with worker.http_pool.acquire() as conn:
             day = await conn.fetch(database.query("agent_stats"), timedelta(days=1))
             hour = {r["agent"]: r for r in await conn.fetch(database.query("agent_stats"), timedelta(hours=1))}
             failures = await conn.fetch(database.query("dashboard_failures"))
@@ -93,8 +93,8 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
             event_id = int(request.match_info["event_id"])
         except ValueError:
             return error(400, "event id must be a number")
-        assert worker.pool is not None
-        rows = await worker.pool.fetch(database.query(f"{action}_events"), [event_id])
+        assert worker.http_pool is not None
+        rows = await worker.http_pool.fetch(database.query(f"{action}_events"), [event_id])
         if not rows:
             return error(409, f"event {event_id} cannot be {'retried' if action == 'retry' else 'cancelled'} now")
         return json_response({"event_id": event_id, "action": action})

@@ -83,7 +83,7 @@ async def connect(settings: Settings | str, **kwargs: object) -> asyncpg.Connect
     return conn
 
 
-async def create_pool(settings: Settings, *, bookkeeping: bool = False) -> asyncpg.Pool:
+async def create_pool(settings: Settings, *, bookkeeping: bool = False, size: int | None = None) -> asyncpg.Pool:
     """A worker pool: `bookkeeping=True` for the engine's own statements, else the handlers' pool.
 
     The engine's pool runs with BOOKKEEPING_SETTINGS. Handlers get a pool with the server's durable
@@ -104,8 +104,8 @@ async def create_pool(settings: Settings, *, bookkeeping: bool = False) -> async
         server_settings.update(BOOKKEEPING_SETTINGS)
     return await asyncpg.create_pool(
         settings.database_url,
-        min_size=1 if bookkeeping else 2,
-        max_size=3 if bookkeeping else settings.pool_size,
+        min_size=1 if bookkeeping or size else 2,
+        max_size=size or (3 if bookkeeping else settings.pool_size),
         statement_cache_size=settings.statement_cache_size,
         init=init,
         reset=keep_session,

@@ -14,6 +14,7 @@ Every error is JSON with a 4xx status (5xx only for our own faults), and every r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -29,6 +30,7 @@ from prometheus_client.core import GaugeMetricFamily
 
 from listeners import database, json_body
 from listeners.enqueue import enqueue
+from listeners.run_waiters import RunWaiters
 
 if TYPE_CHECKING:
     from listeners.worker import Worker
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("talvix.http")
 MAX_BODY_BYTES = 64 * 1024
 MAX_WAIT_SECONDS = 300.0
+WAITERS_TASK = web.AppKey("waiters_task", asyncio.Task)
 # Never in a response, at any depth (seed: stripSensitive, done once for every response here).
 SECRET_KEYS = frozenset({"session_encrypted", "session_iv", "tokens_encrypted", "tokens_iv", "cookies",
                          "oauth_access_token", "oauth_refresh_token"})
@@ -143,9 +146,11 @@ def build_app(worker: Worker) -> web.Application:
             raise Refused(400, "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())) from None
         if body.agent is not None and body.agent != name:
             raise Refused(400, f"body names agent {body.agent!r} but the URL names {name!r}")
-        assert worker.handler_pool is not None
-        event_id = await enqueue(worker.handler_pool, name, body.payload, user_id=body.user_id, source="http")
-        run = await wait_for_run(worker, event_id, wait) if wait else None
+        assert worker.http_pool is not None and worker.waiters is not None
+        if wait and worker.waiters.full():
+            wait = 0.0  # past the cap of concurrent waiters: answered at once, the event still queued
+        event_id = await enqueue(worker.http_pool, name, body.payload, user_id=body.user_id, source="http")
+        run = await worker.waiters.wait(event_id, wait) if wait else None
         if run is None:
             return json_response({"status": "pending", "event_id": event_id, "duration_ms": None,
                                   "records_processed": None, "error": None}, status=202)
@@ -156,9 +161,9 @@ def build_app(worker: Worker) -> web.Application:
     async def healthz(request: web.Request) -> web.Response:
         now = time.time()
         try:
-            assert worker.pool is not None
+            assert worker.http_pool is not None
             async with asyncio.timeout(2):
-                await worker.pool.fetchval("SELECT 1")
+                await worker.http_pool.fetchval("SELECT 1")
             database_ok = True
         except (TimeoutError, AssertionError, *database.CONNECTION_ERRORS):
             database_ok = False
@@ -179,15 +184,32 @@ def build_app(worker: Worker) -> web.Application:
         return json_response(body, status=200 if body["status"] == "ok" else 503)
 
     async def metrics(request: web.Request) -> web.Response:
-        assert worker.pool is not None
-        rows = await worker.pool.fetch(database.query("metrics"))
+        assert worker.http_pool is not None
+        rows = await worker.http_pool.fetch(database.query("metrics"))
         registry = CollectorRegistry()
         registry.register(_Snapshot(rows))
         text = generate_latest(METRICS) + generate_latest(registry)
         return web.Response(body=text, content_type="text/plain", charset="utf-8",
                             headers={"X-Content-Type-Options": "nosniff"})
 
+    async def open_reads(app: web.Application) -> None:
+        # The API's reads and ?wait get a small pool of their own: a flood of requests can never
+        # take the connections that claim and finish events.
+        worker.http_pool = await database.create_pool(settings, size=2)
+        worker.waiters = RunWaiters(worker.http_pool)
+        app[WAITERS_TASK] = asyncio.create_task(worker.waiters.run(), name="talvix-waiters")
+
+    async def close_reads(app: web.Application) -> None:
+        app[WAITERS_TASK].cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await app[WAITERS_TASK]
+        if worker.http_pool is not None:
+            await worker.http_pool.close()
+        worker.http_pool, worker.waiters = None, None
+
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[json_errors])
+    app.on_startup.append(open_reads)
+    app.on_cleanup.append(close_reads)
     app.router.add_post("/api/agents/{agent}", run_agent)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
@@ -196,26 +218,6 @@ def build_app(worker: Worker) -> web.Application:
 
         dashboard.add_routes(app, worker, settings.admin_secret.get_secret_value())
     return app
-
-
-async def wait_for_run(worker: Worker, event_id: int, seconds: float) -> dict[str, Any] | None:
-    """The event's latest run once it has finished (or the last one seen when time runs out).
-    The run may happen on any worker, so this watches the database, not this process."""
-    assert worker.pool is not None
-    deadline = time.monotonic() + seconds
-    latest = None
-    while True:
-        row = await worker.pool.fetchrow(
-            "SELECT e.status AS event_status, l.status, l.duration_ms, l.records_processed, l.error_message "
-            "FROM talvix.events e LEFT JOIN LATERAL (SELECT * FROM public.agent_logs WHERE event_id = e.id "
-            "ORDER BY created_at DESC LIMIT 1) l ON true WHERE e.id = $1", event_id)
-        if row is not None and row["status"] is not None:
-            latest = dict(row)
-            if row["event_status"] in ("completed", "failed", "skipped"):
-                return latest
-        if time.monotonic() >= deadline:
-            return latest
-        await asyncio.sleep(0.02)
 
 
 class _Snapshot:

@@ -31,6 +31,7 @@ from listeners.leases import LeaseKeeper
 from listeners.notifier import Notifier
 from listeners.outcomes import OutcomeWriter
 from listeners.registry import REGISTRY, Agent, Event
+from listeners.run_waiters import RunWaiters
 from listeners.runner import Runner
 from listeners.settings import Settings
 
@@ -54,6 +55,8 @@ class Worker:
         self.served = {n: registry[n] for n in (settings.agents or sorted(registry))}
         self.pool: asyncpg.Pool | None = None  # the engine's bookkeeping (asynchronous commit)
         self.handler_pool: asyncpg.Pool | None = None  # what handlers get as ctx.db (durable)
+        self.http_pool: asyncpg.Pool | None = None  # the HTTP API's and dashboard's reads, apart from both
+        self.waiters: RunWaiters | None = None
         self.notifier = Notifier(settings, self._heard, self._connected)
         self.runner: Runner | None = None
         self.outcomes: OutcomeWriter | None = None
@@ -206,6 +209,8 @@ class Worker:
     def _written(self, outcomes: list[Any]) -> None:
         assert self.runner
         self.runner.written(outcomes)
+        if self.waiters is not None:
+            self.waiters.poke()
         for o in outcomes:
             http_api.RUNS.labels(o.agent, o.log_status).inc()
             http_api.RUN_SECONDS.labels(o.agent).observe(o.duration_ms / 1000)

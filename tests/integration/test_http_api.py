@@ -299,3 +299,22 @@ async def test_the_gateway_takes_json_only(gateway: tuple, db: asyncpg.Connectio
                              headers={"Authorization": f"Bearer {token(str(user))}", "Content-Type": "text/plain"})
     assert resp.status == 415
     assert await db.fetchval("SELECT count(*) FROM user_connections") == 0
+
+
+async def test_many_waiting_requests_share_one_poller_off_the_engines_pool(database_url: str,
+                                                                          db: asyncpg.Connection) -> None:
+    import asyncio
+
+    async with running_worker(database_url, [Agent("echo", echo)], agent_secret=SECRET) as worker:
+        async with TestClient(TestServer(http_api.build_app(worker))) as client:
+            assert worker.http_pool is not None and worker.http_pool is not worker.pool
+            waits = [asyncio.create_task(client.post("/api/agents/echo?wait=5", headers=headers(), json={"payload": {"i": i}}))
+                     for i in range(150)]
+            health = await client.get("/healthz")
+            responses = await asyncio.gather(*waits)
+            assert health.status == 200
+            assert [r.status for r in responses] == [200] * 150
+            bodies = [await r.json() for r in responses]
+            assert {b["status"] for b in bodies} == {"completed"}
+            # One query per poll for every waiter together (it was one query per waiter every 20 ms).
+            assert worker.waiters is not None and worker.waiters.polls < 60
