@@ -7,7 +7,11 @@ screenshot; the next pending events; the attached triggers. Failed events can be
 pending ones cancelled.
 
 Sign-in: a form posts the admin secret (compared in constant time); the answer is an HttpOnly,
-SameSite=Strict cookie holding an HMAC of the secret, so the secret itself never sits in the browser.
+SameSite=Strict cookie (Secure behind TLS) holding when it was issued and an HMAC of that under the
+secret, so the secret itself never sits in the browser. A session lasts SESSION_SECONDS and is
+re-issued as it is used; a changed secret ends every session. POSTs must come from the dashboard's
+own origin (not only SameSite), and wrong sign-ins are slowed down: a few a minute per address, a
+few more in all, then 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import time
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -32,8 +37,56 @@ COOKIE = "talvix_admin"
 PAGE = (Path(__file__).parent / "dashboard.html")
 
 
-def session_token(secret: str) -> str:
-    return hmac.new(secret.encode(), b"talvix dashboard session", hashlib.sha256).hexdigest()
+SESSION_SECONDS = 8 * 3600
+RENEW_AFTER_SECONDS = 3600
+WRONG_PER_ADDRESS, WRONG_IN_ALL, WINDOW_SECONDS = 5, 20, 60.0
+
+
+def session_token(secret: str, issued: int) -> str:
+    mac = hmac.new(secret.encode(), f"talvix dashboard session {issued}".encode(), hashlib.sha256).hexdigest()
+    return f"{issued}.{mac}"
+
+
+def session_age(secret: str, token: str, now: float) -> float | None:
+    """How old a valid session token is, or None (forged, expired, or from another secret)."""
+    issued, _, _ = token.partition(".")
+    if not issued.isdigit() or not secret_matches(token, session_token(secret, int(issued))):
+        return None
+    age = now - int(issued)
+    return age if 0 <= age < SESSION_SECONDS else None
+
+
+class SignInThrottle:
+    """Wrong sign-ins in the last minute, per address and in all: past either limit, wait."""
+
+    def __init__(self) -> None:
+        self.wrong: list[tuple[float, str]] = []
+
+    def retry_after(self, address: str, now: float) -> float:
+        self.wrong = [(t, a) for t, a in self.wrong if now - t < WINDOW_SECONDS]
+        mine = [t for t, a in self.wrong if a == address]
+        if len(mine) >= WRONG_PER_ADDRESS:
+            return WINDOW_SECONDS - (now - mine[0])
+        if len(self.wrong) >= WRONG_IN_ALL:
+            return WINDOW_SECONDS - (now - self.wrong[0][0])
+        return 0.0
+
+    def failed(self, address: str, now: float) -> None:
+        self.wrong.append((now, address))
+
+
+def same_origin(request: web.Request) -> bool:
+    """A POST from the dashboard's own page: its Origin (or, without one, its Referer) names this host."""
+    from urllib.parse import urlsplit
+
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if source is None:
+        return request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
+    return urlsplit(source).netloc == request.host
+
+
+def behind_tls(request: web.Request) -> bool:
+    return request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
 
 
 def agent_row(day: Mapping[str, Any], hour: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -46,10 +99,14 @@ def agent_row(day: Mapping[str, Any], hour: Mapping[str, Any] | None) -> dict[st
 
 
 def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
-    token = session_token(admin_secret)
+    throttle = SignInThrottle()
 
     def signed_in(request: web.Request) -> bool:
-        return secret_matches(request.cookies.get(COOKIE, ""), token)
+        return session_age(admin_secret, request.cookies.get(COOKIE, ""), time.time()) is not None
+
+    def start_session(response: web.StreamResponse, request: web.Request) -> None:
+        response.set_cookie(COOKIE, session_token(admin_secret, int(time.time())), httponly=True, samesite="Strict",
+                            path="/dashboard", max_age=SESSION_SECONDS, secure=behind_tls(request))
 
     async def page(request: web.Request) -> web.Response:
         if not signed_in(request):
@@ -59,12 +116,20 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
                                                                 "script-src 'unsafe-inline'; img-src 'self'"})
 
     async def login(request: web.Request) -> web.Response:
+        if not same_origin(request):
+            return error(403, "sign-in must come from the dashboard's own page")
+        address, now = request.remote or "unknown", time.time()
+        wait = throttle.retry_after(address, now)
+        if wait > 0:
+            return web.Response(text=LOGIN.replace("<!--error-->", "<p class=err>Too many wrong sign-ins: wait a minute.</p>"),
+                                content_type="text/html", status=429, headers={"Retry-After": str(int(wait) + 1)})
         form = await request.post()
         if not secret_matches(str(form.get("secret", "")), admin_secret):
+            throttle.failed(address, now)
             return web.Response(text=LOGIN.replace("<!--error-->", "<p class=err>Wrong secret.</p>"),
                                 content_type="text/html", status=403)
         response = web.HTTPSeeOther("/dashboard")
-        response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/dashboard")
+        start_session(response, request)
         raise response
 
     async def data(request: web.Request) -> web.Response:
@@ -83,11 +148,17 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
                                 "failures": [dict(r) for r in failures], "pending": [dict(r) for r in pending],
                                 "triggers": [dict(r) for r in watches], "budget": dict(budget) if budget else None,
                                 "paused_users": [dict(r) for r in paused]}
-        return json_response(body)
+        response = json_response(body)
+        age = session_age(admin_secret, request.cookies.get(COOKIE, ""), time.time())
+        if age is not None and age > RENEW_AFTER_SECONDS:
+            start_session(response, request)  # a session in use is re-issued, so it rotates
+        return response
 
     async def act(request: web.Request) -> web.Response:
         if not signed_in(request):
             return error(401, "sign in first")
+        if not same_origin(request):
+            return error(403, "actions must come from the dashboard's own page")
         action = request.match_info["action"]
         try:
             event_id = int(request.match_info["event_id"])
