@@ -86,8 +86,10 @@ async def document_tailor(ctx: Context) -> int:
     if app["summary"] is None:
         raise PermanentError(f"user {app['user_id']} has no parsed resume to tailor from")
     job, name = dict(app), app["full_name"] or app["email"]
+    settings = llm.load_llm_settings()
+    await llm.within_user_limit(ctx, settings)
     completion = await llm.complete(
-        llm.load_llm_settings(), "document_tailor", role="Resume writer",
+        settings, "document_tailor", role="Resume writer",
         instructions=instructions(app["summary"], app["raw_text"] or "", job, name), output=TailoredDocuments,
         thinking=True, offline=lambda: offline_documents(app["summary"], job, name))
     ctx.metadata.update(completion.metadata)

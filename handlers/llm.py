@@ -70,6 +70,8 @@ class LLMSettings(BaseSettings):
     max_retries: int = Field(default=3, ge=0, le=10)  # 429/5xx retried by the client, with backoff
     max_concurrency: int = Field(default=8, ge=1)
     requests_per_minute: int = Field(default=60, ge=1)
+    # Runs of the user-driven LLM agents one user may start per hour; past it, their work waits.
+    user_runs_per_hour: int = Field(default=20, ge=1)
     agents: dict[str, AgentProfile] = Field(default_factory=dict)
 
 
@@ -212,6 +214,28 @@ async def complete(
                               "prompt_tokens": usage.get("prompt_tokens"),
                               "completion_tokens": usage.get("completion_tokens"),
                               "total_tokens": usage.get("total_tokens")})
+
+
+# The agents a user's own rows set off (a resume upload, an application), counted together per user.
+USER_DRIVEN = ("resume_intelligence", "document_tailor")
+USER_WAIT_SECONDS = 600
+
+
+async def within_user_limit(ctx: Any, settings: LLMSettings) -> None:
+    """One user cannot set off unbounded model work: past `user_runs_per_hour` runs of the
+    user-driven agents in the last hour, this run is queued again for later and ends as skipped."""
+    from listeners.registry import Skip
+
+    user = ctx.event.user_id
+    if user is None:
+        return
+    if await ctx.db.fetchval("SELECT talvix.admit_user_model_run($1, $2, $3, $4)", user, ctx.event.agent, ctx.event.id,
+                             settings.user_runs_per_hour):
+        return
+    await ctx.enqueue(ctx.event.agent, ctx.payload, delay_seconds=USER_WAIT_SECONDS,
+                      dedup_key=f"user-limit:{ctx.event.agent}:{ctx.payload.get('row', ctx.payload)}")
+    raise Skip(f"user {user} set off {settings.user_runs_per_hour} model runs in the last hour (limit "
+               f"{settings.user_runs_per_hour}); this one waits {USER_WAIT_SECONDS // 60} minutes")
 
 
 async def prepare() -> None:

@@ -110,6 +110,7 @@ async def resume_intelligence(ctx: Context) -> int:
                              resume["id"], str(exc))
         raise
     settings = llm.load_llm_settings()
+    await llm.within_user_limit(ctx, settings)
     completion = await llm.complete(
         settings, "resume_intelligence", role="Resume analyst", instructions=instructions(text[:MAX_RESUME_CHARS]),
         output=ResumeSummary, thinking=True, offline=lambda: offline_summary(text))

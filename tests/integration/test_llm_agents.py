@@ -402,3 +402,24 @@ async def test_out_of_range_fit_score_fails_without_rows(provider: StandIn, db: 
     assert event["status"] == "failed" and "less than or equal to 100" in event["last_error"]
     assert await db.fetchval("SELECT count(*) FROM job_fit_scores") == 0
     assert await db.fetchval("SELECT count(*) FROM job_applications") == 0
+
+
+async def test_one_user_cannot_set_off_unbounded_model_work(db: asyncpg.Connection, database_url: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SARVAM_API_KEY", raising=False)
+    monkeypatch.delenv("TALVIX_LLM_API_KEY", raising=False)
+    monkeypatch.setenv("TALVIX_LLM_USER_RUNS_PER_HOUR", "3")
+    user, _ = await insert_resume(db)
+    for _ in range(5):
+        await db.execute("INSERT INTO resumes (user_id, raw_text) VALUES ($1, $2)", user, RESUME)
+    _, other_resume = await insert_resume(db)  # another user is not held back by this one
+    async with running_worker(database_url, **serving("resume_intelligence")):
+        await wait_for(lambda: db.fetchval("SELECT count(*) = 7 FROM agent_logs WHERE agent_name = 'resume_intelligence' "
+                                           "AND status IN ('completed', 'skipped')"), timeout=60, message="every run ended")
+    assert await db.fetchval("SELECT count(*) FROM resumes WHERE user_id = $1 AND parse_status = 'parsed'", user) == 3
+    assert await db.fetchval("SELECT parse_status FROM resumes WHERE id = $1", other_resume) == "parsed"
+    waiting = await db.fetch("SELECT run_after - now() AS wait FROM talvix.events WHERE agent = 'resume_intelligence' "
+                             "AND status = 'pending'")
+    assert len(waiting) == 3 and all(w["wait"].total_seconds() > 500 for w in waiting)  # queued again, not dropped
+    reasons = await db.fetch("SELECT error_message FROM agent_logs WHERE status = 'skipped'")
+    assert len(reasons) == 3 and all("limit 3" in r["error_message"] for r in reasons)
