@@ -3,6 +3,7 @@
     talvix bench engine                    # everything, ~2 minutes
     talvix bench engine drain --events 5000 50000
     talvix bench engine insert --events 50000       # a bulk INSERT through a watched table
+    talvix bench engine scale --events 20000        # one backlog, 1 then 2 worker processes
     talvix bench engine latency --rates 20 200
 
 Each scenario runs in a fresh database on the same server (DATABASE_URL, else 127.0.0.1:5432, else
@@ -175,6 +176,58 @@ async def insert(server_dsn: str, rows: int) -> dict[str, Any]:
             "one_event_per_row": events == rows}
 
 
+# --------------------------------------------------------------------------------------- scale-out
+
+
+async def scale_out(server_dsn: str, events: int, processes: int) -> dict[str, Any]:
+    """One backlog of `events` drained by `processes` worker processes together (each with 10 in
+    flight); events/s from the first claim to the last completion, measured in the database."""
+    async with fresh_database(server_dsn) as dsn:
+        conn = await database.connect(dsn)
+        await conn.execute("INSERT INTO talvix.events (agent, payload) "
+                           "SELECT 'bench_noop', jsonb_build_object('i', i) FROM generate_series(1, $1) i", events)
+        await conn.execute("ANALYZE talvix.events")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TALVIX_")}
+        env.update({"DATABASE_URL": dsn, "TALVIX_HANDLER_MODULES": "bench.agents", "TALVIX_POLL_INTERVAL_SECONDS": "60",
+                    "PYTHONPATH": str(REPO), "TALVIX_LOG_LEVEL": "WARNING"})
+        workers = [subprocess.Popen([sys.executable, "-m", "listeners", "worker"],  # noqa: ASYNC220 - started once, before timing
+                                    env={**env, "TALVIX_WORKER_ID": f"scale-{i}"},
+                                    cwd=REPO) for i in range(processes)]
+        try:
+            deadline = time.monotonic() + 600
+            while await conn.fetchval("SELECT count(*) FROM talvix.events WHERE status = 'completed'") < events:
+                if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
+                    raise RuntimeError("the scale-out drain did not finish")
+                await asyncio.sleep(0.2)
+            # Where the machine's CPU went: the workers' processes, and the Postgres backends they use.
+            backends = [r["pid"] for r in await conn.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'talvix%'")]
+            worker_cpu = sum(cpu_seconds(w.pid) for w in workers)
+            postgres_cpu = sum(cpu_seconds(pid) for pid in backends)
+        finally:
+            for w in workers:
+                w.send_signal(signal.SIGTERM)
+            for w in workers:
+                w.wait(60)
+        span = await conn.fetchval("SELECT extract(epoch FROM max(e.finished_at) - min(l.created_at)) FROM talvix.events e "
+                                   "JOIN agent_logs l ON l.event_id = e.id")
+        by_worker = await conn.fetch("SELECT metadata ->> 'worker' AS worker, count(*) FROM agent_logs GROUP BY 1 ORDER BY 1")
+        once = await conn.fetchval("SELECT count(*) = $1 FROM talvix.events WHERE status = 'completed' AND attempts = 1", events)
+        await conn.close()
+    return {"events": events, "processes": processes, "seconds": float(span), "events_per_s": events / float(span),
+            "exactly_once": once, "per_worker": {r["worker"]: r["count"] for r in by_worker},
+            "worker_cpu_us_per_event": worker_cpu / events * 1e6, "postgres_cpu_us_per_event": postgres_cpu / events * 1e6}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU a process has used (from /proc; 0 for one that is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # ---------------------------------------------------------------------------------------- latency
 
 
@@ -310,17 +363,17 @@ async def measure(argv: list[str]) -> dict[str, Any]:
     """Run the benchmark that `argv` asks for, print its lines, write and return its results."""
     parser = argparse.ArgumentParser(prog="talvix bench engine", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="*", help="drain, insert, latency and/or idle (default: all)")
+    parser.add_argument("what", nargs="*", help="drain, insert, scale, latency and/or idle (default: all)")
     parser.add_argument("--events", type=int, nargs="+", default=[5000, 50000])
     parser.add_argument("--rates", type=float, nargs="+", default=[20, 200])
     parser.add_argument("--latency-count", type=int, default=1000)
     parser.add_argument("--prefetch-factor", type=float, default=1.0)
     parser.add_argument("--idle-seconds", type=float, default=60)
     args = parser.parse_args(argv)
-    args.what = args.what or ["drain", "insert", "latency", "idle"]
-    unknown = set(args.what) - {"drain", "insert", "latency", "idle"}
+    args.what = args.what or ["drain", "insert", "scale", "latency", "idle"]
+    unknown = set(args.what) - {"drain", "insert", "scale", "latency", "idle"}
     if unknown:
-        parser.error(f"unknown scenario(s) {', '.join(sorted(unknown))}: choose drain, insert, latency, idle")
+        parser.error(f"unknown scenario(s) {', '.join(sorted(unknown))}: choose drain, insert, scale, latency, idle")
     import bench.agents  # noqa: F401 - registers bench_noop
 
     results: dict[str, Any] = {"at": datetime.now(UTC).isoformat(), "cpus": os.cpu_count()}
@@ -335,6 +388,16 @@ async def measure(argv: list[str]) -> dict[str, Any]:
             for r in results["insert"]:
                 print(f"insert {r['rows']:6d} rows: {r['watched_rows_per_s']:8.0f} rows/s through a watched table, "
                       f"{r['direct_rows_per_s']:8.0f} straight into talvix.events (one event per row: {r['one_event_per_row']})")
+        if "scale" in args.what:
+            n = max(args.events)
+            results["scale"] = [await scale_out(dsn, n, processes) for processes in (1, 2)]
+            one, two = results["scale"]
+            for r in results["scale"]:
+                print(f"scale  {r['events']:6d} events, {r['processes']} worker process(es): {r['events_per_s']:8.0f} events/s "
+                      f"(exactly once: {r['exactly_once']}, runs per worker: {r['per_worker']}); CPU per event: "
+                      f"{r['worker_cpu_us_per_event']:.0f} µs in the workers, {r['postgres_cpu_us_per_event']:.0f} µs in "
+                      f"Postgres, on {os.cpu_count()} cores")
+            print(f"scale  2 processes / 1 process: {two['events_per_s'] / one['events_per_s']:.2f}x")
         if "latency" in args.what:
             results["floor"] = await floor(dsn, 300)
             f = results["floor"]
