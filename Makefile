@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test check lint bench clean
 
 $(STAMP): pyproject.toml
 	@# Debian's Chromium, its driver and Xvfb for the browser agent (as root; otherwise install them first).
@@ -21,6 +21,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check listeners handlers tests bench
 	$(BIN)/pytest
+
+# The fast tiers, for running often: lint, unit and integration tests (no browsers, faults or acceptance).
+check: $(STAMP)
+	$(BIN)/ruff check listeners handlers tests bench
+	$(BIN)/pytest -q tests/unit tests/integration
 
 bench: $(STAMP)
 	$(BIN)/talvix bench engine

@@ -33,3 +33,31 @@ def test_database_url_must_be_postgres(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_worker_ids_are_unique_per_process_start(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
     assert load_settings().worker_id != load_settings().worker_id
+
+
+def test_doppler_yaml_and_the_readme_name_every_secret_the_code_reads() -> None:
+    import typing
+    from pathlib import Path
+
+    from pydantic import SecretStr
+
+    from handlers.gateway import GatewaySettings
+    from handlers.llm import LLMSettings
+    from listeners.settings import Settings
+
+    repo = Path(__file__).resolve().parents[2]
+    names = set()
+    for model in (Settings, GatewaySettings, LLMSettings):
+        prefix = model.model_config.get("env_prefix", "")
+        for name, field in model.model_fields.items():
+            # A secret is a SecretStr, or a database URL (its password).
+            if SecretStr not in (field.annotation, *typing.get_args(field.annotation)) and not name.endswith("database_url"):
+                continue
+            alias = field.validation_alias
+            choices = getattr(alias, "choices", None) or ([alias] if alias else [f"{prefix}{name}".upper()])
+            names.update(str(c) for c in choices)
+    assert {"DATABASE_URL", "AGENT_SECRET", "TALVIX_ADMIN_SECRET", "AES_SESSION_KEY", "SARVAM_API_KEY",
+            "SUPABASE_JWT_SECRET", "GATEWAY_DATABASE_URL"} <= names
+    doppler, readme = (repo / "doppler.yaml").read_text(), (repo / "README.md").read_text()
+    assert [n for n in sorted(names) if n not in doppler] == []
+    assert [n for n in sorted(names) if n not in readme] == []
