@@ -213,7 +213,7 @@ def _element(driver: Any, selector: str, option: str | None = None) -> Any:
     raise ApplyOutcome("failed_not_found", f"option {option!r} vanished from the form")
 
 
-def _click(driver: Any, element: Any) -> None:
+def press(driver: Any, element: Any) -> None:
     """A click as a person makes it; falls back to a script click on a control that a styled label
     covers (LinkedIn's and Lever's radios are visually hidden behind their labels)."""
     from selenium.common.exceptions import ElementClickInterceptedException, ElementNotInteractableException
@@ -243,7 +243,7 @@ def _pick_suggestion(driver: Any, element: Any, value: str, typed: bool) -> str:
     if typed:
         _type(driver, element, value)
     else:
-        _click(driver, element)
+        press(driver, element)
     listbox = element.get_attribute("aria-controls") or element.get_attribute("aria-owns")
     option_css = (f"#{listbox} [role=option]" if listbox else "[role=option]") + \
         ", .dropdown-results > div, .dropdown-location, .pac-item, ul.ui-autocomplete li"
@@ -261,7 +261,7 @@ def _pick_suggestion(driver: Any, element: Any, value: str, typed: bool) -> str:
     if not choice:
         raise ApplyOutcome("skipped", f"no option of {value!r} is offered")
     text = choice[0].text.strip()
-    _click(driver, choice[0])
+    press(driver, choice[0])
     return text
 
 
@@ -270,7 +270,7 @@ def put(driver: Any, item: Field, value: str) -> None:
     from selenium.webdriver.support.ui import Select
 
     if item.kind == "radio":
-        _click(driver, _element(driver, item.selector, value))
+        press(driver, _element(driver, item.selector, value))
         return
     element = _element(driver, item.selector)
     if item.type == "file":
@@ -281,7 +281,7 @@ def put(driver: Any, item: Field, value: str) -> None:
         Select(element).select_by_visible_text(value)
     elif item.type == "checkbox":
         if (value == "Yes") != element.is_selected():
-            _click(driver, element)
+            press(driver, element)
     elif item.autocomplete:
         _pick_suggestion(driver, element, value, typed=not item.options)
     elif not item.visible:
@@ -296,7 +296,7 @@ def combobox_options(driver: Any, item: Field) -> list[str]:
     from selenium.webdriver.common.keys import Keys
 
     element = _element(driver, item.selector)
-    _click(driver, element)
+    press(driver, element)
 
     def options(d: Any) -> list[str] | bool:
         found = [o.text.strip() for o in d.find_elements(By.CSS_SELECTOR, "[role=option]") if o.is_displayed()]

@@ -82,7 +82,7 @@ def click(driver: Any, selector: str) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     element = WebDriverWait(driver, WAIT_SECONDS).until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-    form_fields._click(driver, element)
+    form_fields.press(driver, element)
 
 
 def reveal(driver: Any, selector: str) -> None:
@@ -90,7 +90,7 @@ def reveal(driver: Any, selector: str) -> None:
 
     for element in driver.find_elements(By.CSS_SELECTOR, selector):
         if element.is_displayed():
-            form_fields._click(driver, element)
+            form_fields.press(driver, element)
 
 
 ALERTS = "[role=alert], .application-error, #error_explanation, .flash-error, .alert-danger"
@@ -185,7 +185,7 @@ async def apply(browser: Browser, url: str, profile: dict[str, Any], documents: 
     if not submit:
         return "awaiting_review"
     await on_submitting()  # recorded before the click: a crash after it never clicks again
-    await browser.run(lambda: form_fields._click(driver, submit_control(driver, site)))
+    await browser.run(lambda: form_fields.press(driver, submit_control(driver, site)))
     verdict = await browser.run(after_submit, driver, site)
     if verdict == "rejected":
         problems = form_fields.rejected(await form_fields.fields_in(browser, site.form, site.autocompletes))

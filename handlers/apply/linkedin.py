@@ -112,7 +112,7 @@ def advance(driver: Any, button: str, before: dict[str, Any]) -> str:
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
 
-    form_fields._click(driver, driver.find_element(By.CSS_SELECTOR, f":is({MODAL}) {STEP_BUTTONS[button]}"))
+    form_fields.press(driver, driver.find_element(By.CSS_SELECTOR, f":is({MODAL}) {STEP_BUTTONS[button]}"))
 
     def changed(d: Any) -> str | bool:
         now = d.execute_script(STEP_JS, MODAL)
@@ -162,7 +162,7 @@ async def apply(browser: Browser, job_url: str, profile: dict[str, Any], documen
     if state in outcomes:
         raise ApplyOutcome(*outcomes[state])
     try:
-        await browser.run(form_fields._click, driver, (await browser.run(_apply_button, driver)))
+        await browser.run(form_fields.press, driver, (await browser.run(_apply_button, driver)))
         for _ in range(MAX_STEPS):
             now = await browser.run(step, driver)
             await pace.after_page()
