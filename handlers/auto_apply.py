@@ -143,10 +143,10 @@ def documents_of(app: Mapping[str, Any]) -> dict[str, Any]:
     """The tailored files as absolute paths ({"resume": {"pdf": …, "docx": …}, "cover_letter": …}),
     and the letter's text for forms that take it pasted."""
     files = app["document_files"] or {}
-    documents: dict[str, Any] = {
-        what: {kind: str(storage.resolve(path)) for kind, path in (files.get(what) or {}).items()
-               if storage.resolve(path).exists()}
-        for what in ("resume", "cover_letter")}
+    documents: dict[str, Any] = {}
+    for what in ("resume", "cover_letter"):
+        paths = {kind: storage.resolve(path) for kind, path in (files.get(what) or {}).items()}
+        documents[what] = {kind: str(path) for kind, path in paths.items() if path.exists()}
     letter = storage.resolve(app["cover_letter_path"]) if app["cover_letter_path"] else None
     documents["cover_letter_text"] = letter.read_text() if letter and letter.exists() else None
     return documents

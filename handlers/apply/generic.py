@@ -53,7 +53,7 @@ GENERIC = Site("the site")
 
 
 def page_state(driver: Any, site: Site) -> str:
-    """'captcha', 'closed', 'confirmed', 'apply_link' or 'form', waiting for one of them."""
+    """'captcha', 'closed', 'apply_link' or 'form', waiting for one of them."""
     from selenium.webdriver.common.by import By
 
     def visible(d: Any, css: str) -> bool:
@@ -167,8 +167,6 @@ async def apply(browser: Browser, url: str, profile: dict[str, Any], documents: 
         raise ApplyOutcome("failed_captcha", f"{site.name} shows a captcha that a person must solve")
     if state == "closed":
         raise ApplyOutcome("failed_closed", "the job is no longer accepting applications")
-    if state == "confirmed":
-        raise ApplyOutcome("already_applied", f"{site.name} shows this application as already sent")
     for what, selector in site.uploads:
         path = document_files.choose(documents.get(what) or {}, "")
         if path is not None and await browser.run(upload, driver, selector, path):

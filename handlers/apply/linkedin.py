@@ -31,11 +31,9 @@ from handlers.apply.session_validator import AUTH_WALL
 
 APPLY_BUTTON = "button.jobs-apply-button, .jobs-apply-button--top-card button, .jobs-s-apply button"
 MODAL = ".jobs-easy-apply-modal, div[role='dialog'].artdeco-modal, div[data-test-modal][role='dialog']"
-STEP_BUTTONS = {
-    "submit": "button[aria-label='Submit application']",
-    "review": "button[aria-label='Review your application']",
-    "next": "button[aria-label='Continue to next step']",
-}
+# The step buttons by their aria-label, most advanced first.
+STEP_LABELS = {"Submit application": "submit", "Review your application": "review", "Continue to next step": "next"}
+STEP_BUTTONS = {name: f"button[aria-label='{label}']" for label, name in STEP_LABELS.items()}
 APPLIED = ".jobs-s-apply .artdeco-inline-feedback--success, .post-apply-timeline, [data-test-applied-badge]"
 CLOSED_TEXT = ("no longer accepting applications", "this job is closed", "job is no longer available")
 SENT_TEXT = ("your application was sent", "application sent", "application submitted")
@@ -89,19 +87,15 @@ def step(driver: Any) -> dict[str, Any]:
         if DAILY_LIMIT_TEXT in d.find_element(By.TAG_NAME, "body").text.lower():
             raise ApplyOutcome("skipped", "LinkedIn says this account exceeded its daily application limit: try tomorrow")
         now = d.execute_script(STEP_JS, MODAL)
-        if now and (any(t in now["text"] for t in SENT_TEXT) or set(now["buttons"]) & _LABELS):
+        if now and (any(t in now["text"] for t in SENT_TEXT) or set(now["buttons"]) & STEP_LABELS.keys()):
             return now
         return False
 
     return wait_until(driver, STEP_WAIT, rendered)
 
 
-_LABELS = {"Submit application", "Review your application", "Continue to next step"}
-
-
 def which_button(now: dict[str, Any]) -> str:
-    labels = {"Submit application": "submit", "Review your application": "review", "Continue to next step": "next"}
-    for label, name in labels.items():
+    for label, name in STEP_LABELS.items():
         if label in now["buttons"]:
             return name
     raise ApplyOutcome("failed_not_found", "the Easy Apply step shows no Next, Review or Submit button")
