@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -99,13 +99,23 @@ async def tracking(description: str, total: int, done: Callable[[], int]) -> Asy
             follower.cancel()
 
 
+# The application's side of every Talvix measurement: a row inserted into a table an admin has
+# watched (`talvix.watch`), whose trigger creates the event and sends the NOTIFY, as in production.
+POSTING_INSERT = "INSERT INTO bench_postings (user_id, title) VALUES (NULL, 'posting') RETURNING id"
+POSTINGS_BULK_INSERT = ("INSERT INTO bench_postings (user_id, title) "
+                        "SELECT NULL, 'posting ' || i FROM generate_series(1, $1) i")
+
+
 @contextlib.asynccontextmanager
 async def fresh_database(server_dsn: str) -> AsyncIterator[str]:
+    """A new database with the engine's migrations and `bench_postings`, watched by bench_noop."""
     name = f"talvix_bench_{uuid.uuid4().hex[:10]}"
     dsn = await database.create_database(server_dsn, name)
     conn = await database.connect(dsn)
     await migrations.migrate(conn)
     await conn.execute("DELETE FROM talvix.events")  # measure only the benchmark's own events
+    await conn.execute("CREATE TABLE bench_postings (id bigserial PRIMARY KEY, user_id uuid, title text)")
+    await conn.execute("SELECT talvix.watch('bench_postings', 'bench_noop')")
     await conn.close()
     try:
         yield dsn
@@ -121,8 +131,7 @@ async def drain(server_dsn: str, events: int, prefetch_factor: float) -> dict[st
 
     async with fresh_database(server_dsn) as dsn:
         conn = await database.connect(dsn)
-        await conn.execute("INSERT INTO talvix.events (agent, payload) "
-                           "SELECT 'bench_noop', jsonb_build_object('i', i) FROM generate_series(1, $1) i", events)
+        await conn.execute(POSTINGS_BULK_INSERT, events)
         await conn.execute("ANALYZE talvix.events")
         all_started = agents.expect(events)
         settings = load_settings(database_url=dsn, worker_id="bench-drain", prefetch_factor=prefetch_factor,
@@ -158,17 +167,14 @@ async def insert(server_dsn: str, rows: int) -> dict[str, Any]:
     insert straight into talvix.events: what the watch trigger costs a bulk load."""
     async with fresh_database(server_dsn) as dsn:
         conn = await database.connect(dsn)
-        await conn.execute("CREATE TABLE bench_postings (id bigserial PRIMARY KEY, user_id uuid, title text)")
-        await conn.execute("SELECT talvix.watch('bench_postings', 'bench_noop')")
         started = time.perf_counter()
-        await conn.execute("INSERT INTO bench_postings (user_id, title) "
-                           "SELECT gen_random_uuid(), 'posting ' || i FROM generate_series(1, $1) i", rows)
+        await conn.execute(POSTINGS_BULK_INSERT, rows)
         watched = time.perf_counter() - started
         events = await conn.fetchval("SELECT count(*) FROM talvix.events")
         await conn.execute("DELETE FROM talvix.events")
         started = time.perf_counter()
         await conn.execute("INSERT INTO talvix.events (agent, payload, user_id) "
-                           "SELECT 'bench_noop', jsonb_build_object('i', i), gen_random_uuid() FROM generate_series(1, $1) i",
+                           "SELECT 'bench_noop', jsonb_build_object('i', i), NULL FROM generate_series(1, $1) i",
                            rows)
         direct = time.perf_counter() - started
         await conn.close()
@@ -184,8 +190,7 @@ async def scale_out(server_dsn: str, events: int, processes: int) -> dict[str, A
     flight); events/s from the first claim to the last completion, measured in the database."""
     async with fresh_database(server_dsn) as dsn:
         conn = await database.connect(dsn)
-        await conn.execute("INSERT INTO talvix.events (agent, payload) "
-                           "SELECT 'bench_noop', jsonb_build_object('i', i) FROM generate_series(1, $1) i", events)
+        await conn.execute(POSTINGS_BULK_INSERT, events)
         await conn.execute("ANALYZE talvix.events")
         env = {k: v for k, v in os.environ.items() if not k.startswith("TALVIX_")}
         env.update({"DATABASE_URL": dsn, "TALVIX_HANDLER_MODULES": "bench.agents", "TALVIX_POLL_INTERVAL_SECONDS": "60",
@@ -249,24 +254,27 @@ async def wait_worker_ready(conn: asyncpg.Connection) -> None:
 
 
 async def produce(conn: asyncpg.Connection, rate: float, count: int) -> dict[int, float]:
-    """Insert events one at a time at `rate`/s; returns event id → monotonic time the INSERT was sent."""
-    sql = database.query("enqueue")
+    """Insert watched rows one at a time at `rate`/s; returns row id → monotonic time the INSERT was sent."""
     sent: dict[int, float] = {}
     async with tracking(f"latency at {rate:g}/s", count, lambda: len(sent)):
-        await _produce(conn, sql, rate, count, sent)
+        await paced(rate, count, lambda: _send_posting(conn, sent))
     return sent
 
 
-async def _produce(conn: asyncpg.Connection, sql: str, rate: float, count: int, sent: dict[int, float]) -> None:
+async def _send_posting(conn: asyncpg.Connection, sent: dict[int, float]) -> None:
+    t = time.monotonic()
+    sent[await conn.fetchval(POSTING_INSERT)] = t
+
+
+async def paced(rate: float, count: int, step: Callable[[], Awaitable[object]]) -> None:
+    """Run `step` `count` times, starting one every 1/`rate` seconds (a late step does not shift the rest)."""
     interval = 1.0 / rate
     next_at = time.monotonic()
     for _ in range(count):
         now = time.monotonic()
         if next_at > now:
             await asyncio.sleep(next_at - now)
-        t = time.monotonic()
-        event_id = await conn.fetchval(sql, "bench_noop", {}, None, None, "bench", 0.0)
-        sent[event_id] = t
+        await step()
         next_at += interval
 
 
@@ -303,36 +311,68 @@ async def latency(server_dsn: str, rate: float, count: int) -> dict[str, Any]:
     return {"rate": rate, **summary_ms(waits)}
 
 
-async def floor(server_dsn: str, count: int, rate: float = 200) -> dict[str, Any]:
-    """The least any LISTEN-based worker can do: INSERT (with its NOTIFY trigger) sent → notification heard
-    by a bare asyncpg LISTEN connection in this process, and a bare NOTIFY → LISTEN round trip."""
+async def floor(server_dsn: str, count: int, rate: float) -> dict[str, Any]:
+    """The least any LISTEN-based worker can do, paced like the latency run at `rate`/s: a watched
+    INSERT sent → its notification heard by a bare asyncpg LISTEN connection, and a bare NOTIFY → LISTEN."""
     async with fresh_database(server_dsn) as dsn:
         listener = await asyncpg.connect(dsn)
         producer = await database.connect(dsn)
-        heard: list[float] = []
-        listener_ready = asyncio.Event()
+        heard = asyncio.Event()
+        heard_at: list[float] = []
 
         def on_notify(*_args: object) -> None:
-            heard.append(time.monotonic())
-            listener_ready.set()
+            heard_at.append(time.monotonic())
+            heard.set()
 
         await listener.add_listener("talvix_events", on_notify)
-        insert_waits, notify_waits = [], []
-        for kind, waits in (("insert", insert_waits), ("notify", notify_waits)):
-            for _ in range(count):
-                heard.clear()
-                listener_ready.clear()
-                t = time.monotonic()
-                if kind == "insert":
-                    await producer.fetchval(database.query("enqueue"), "bench_noop", {}, None, None, "bench", 0.0)
-                else:
-                    await producer.execute("NOTIFY talvix_events, 'bench_noop'")
-                await asyncio.wait_for(listener_ready.wait(), 5)
-                waits.append(heard[0] - t)
-                await asyncio.sleep(1 / rate)
+        insert_waits: list[float] = []
+        notify_waits: list[float] = []
+
+        async def one(statement: str, waits: list[float]) -> None:
+            heard.clear()
+            heard_at.clear()
+            t = time.monotonic()
+            await producer.execute(statement)
+            await asyncio.wait_for(heard.wait(), 5)
+            waits.append(heard_at[0] - t)
+
+        await paced(rate, count, lambda: one(POSTING_INSERT, insert_waits))
+        await paced(rate, count, lambda: one("NOTIFY talvix_events, 'bench_noop'", notify_waits))
         await listener.close()
         await producer.close()
-    return {"insert_notify_to_listen": summary_ms(insert_waits), "notify_to_listen": summary_ms(notify_waits)}
+    return {"rate": rate, "insert_notify_to_listen": summary_ms(insert_waits), "notify_to_listen": summary_ms(notify_waits)}
+
+
+# The least a claim-before-run design can spend after hearing a NOTIFY: one statement that takes the
+# oldest pending row and commits (no log row, no batch, plan cached), on the worker's session settings.
+BARE_CLAIM = """UPDATE talvix.events SET status = 'running', attempts = attempts + 1, worker_id = 'bench',
+                       lease_until = now() + interval '1 minute'
+                 WHERE id = (SELECT id FROM talvix.events WHERE status = 'pending' AND agent = 'bench_noop'
+                              ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+             RETURNING id"""
+
+
+async def claim_cost(server_dsn: str, count: int) -> dict[str, Any]:
+    """Round trip of the bare claim above and of the engine's claim (several agents at once, each
+    with its own batch size and attempt limit), one pending event at a time on an idle server."""
+    async with fresh_database(server_dsn) as dsn:
+        producer = await database.connect(dsn)
+        claimer = await asyncpg.connect(dsn, server_settings=database.BOOKKEEPING_SETTINGS)
+        costs: dict[str, list[float]] = {"bare": [], "engine": []}
+        engine_claim = database.query("claim")
+        for kind, waits in costs.items():
+            for _ in range(count):
+                await producer.execute(POSTING_INSERT)
+                t = time.perf_counter()
+                if kind == "bare":
+                    claimed = await claimer.fetch(BARE_CLAIM)
+                else:
+                    claimed = await claimer.fetch(engine_claim, ["bench_noop"], [20], [3], "bench", 60.0)
+                waits.append(time.perf_counter() - t)
+                assert len(claimed) == 1
+        await claimer.close()
+        await producer.close()
+    return {kind: summary_ms(waits[count // 10:]) for kind, waits in costs.items()}  # first tenth: warm-up
 
 
 # ------------------------------------------------------------------------------------------- idle
@@ -399,15 +439,22 @@ async def measure(argv: list[str]) -> dict[str, Any]:
                       f"Postgres, on {os.cpu_count()} cores")
             print(f"scale  2 processes / 1 process: {two['events_per_s'] / one['events_per_s']:.2f}x")
         if "latency" in args.what:
-            results["floor"] = await floor(dsn, 300)
-            f = results["floor"]
-            print(f"floor INSERT+NOTIFY → LISTEN: p50 {f['insert_notify_to_listen']['p50']:.3f} ms  "
-                  f"p99 {f['insert_notify_to_listen']['p99']:.3f} ms;  NOTIFY → LISTEN p50 {f['notify_to_listen']['p50']:.3f} ms")
-            results["latency"] = [await latency(dsn, rate, args.latency_count if rate >= 100 else args.latency_count // 4)
-                                  for rate in args.rates]
-            for r in results["latency"]:
-                print(f"insert → handler start at {r['rate']:>5.0f}/s: p50 {r['p50']:.3f} ms  p95 {r['p95']:.3f} ms  "
-                      f"p99 {r['p99']:.3f} ms  max {r['max']:.3f} ms  (n={r['n']})")
+            results["claim_cost"] = await claim_cost(dsn, 500)
+            c = results["claim_cost"]
+            print(f"claim round trip, idle server: bare UPDATE … RETURNING p50 {c['bare']['p50']:.3f} ms, "
+                  f"the engine's claim (several agents, batch, lease) p50 {c['engine']['p50']:.3f} ms")
+            results["floor"], results["latency"] = [], []
+            for rate in args.rates:
+                count = args.latency_count if rate >= 100 else args.latency_count // 4
+                f = await floor(dsn, min(count, 500), rate)
+                r = await latency(dsn, rate, count)
+                results["floor"].append(f)
+                results["latency"].append(r)
+                floor_p50 = f["insert_notify_to_listen"]["p50"]
+                print(f"at {rate:>5.0f}/s  floor (watched INSERT → LISTEN heard): p50 {floor_p50:.3f} ms  "
+                      f"p99 {f['insert_notify_to_listen']['p99']:.3f} ms")
+                print(f"at {rate:>5.0f}/s  watched INSERT → handler start: p50 {r['p50']:.3f} ms (floor + "
+                      f"{r['p50'] - floor_p50:.3f})  p95 {r['p95']:.3f}  p99 {r['p99']:.3f}  max {r['max']:.3f}  (n={r['n']})")
         if "idle" in args.what:
             results["idle"] = await idle(dsn, args.idle_seconds)
             r = results["idle"]

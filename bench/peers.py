@@ -169,10 +169,9 @@ async def talvix_producer(dsn: str) -> tuple[Callable[[], Awaitable[int]], Calla
     from listeners import database
 
     conn = await database.connect(dsn)
-    sql = database.query("enqueue")
 
-    async def one() -> int:
-        return int(await conn.fetchval(sql, "bench_noop", {}, None, None, "bench", 0.0))
+    async def one() -> int:  # a row in a watched table, as the application writes it
+        return int(await conn.fetchval(engine.POSTING_INSERT))
 
     return one, conn.close
 
@@ -285,9 +284,12 @@ async def measure(argv: list[str]) -> dict[str, Any]:
                 print(f"drain {n:>6} {system:<13} {config:<10} {r['events_per_s']:8.0f} events/s  "
                       f"exactly once: {r['exactly_once']}", flush=True)
         if not args.skip_latency:
-            results["floor"] = await engine.floor(server, 300)
-            print(f"floor INSERT+NOTIFY → LISTEN p50 {results['floor']['insert_notify_to_listen']['p50']:.3f} ms", flush=True)
+            results["floor"] = []
             for rate in args.rates:
+                f = await engine.floor(server, 300, rate)
+                results["floor"].append(f)
+                print(f"floor at {rate:>5.0f}/s: watched INSERT → LISTEN heard p50 "
+                      f"{f['insert_notify_to_listen']['p50']:.3f} ms", flush=True)
                 for system in SYSTEMS:
                     count = args.latency_count if rate >= 100 else args.latency_count // 4
                     r = await latency(server, system, rate, count)
@@ -295,20 +297,22 @@ async def measure(argv: list[str]) -> dict[str, Any]:
                     print(f"latency {rate:>5.0f}/s {system:<13} p50 {r['p50']:8.3f} ms  p95 {r['p95']:8.3f}  "
                           f"p99 {r['p99']:8.3f}  max {r['max']:8.3f}  (missing {r['missing']})", flush=True)
     print()
-    print("| scenario | Talvix | PgQueuer | Procrastinate | Talvix/PgQueuer | Talvix/Procrastinate |")
-    print("|---|---|---|---|---|---|")
+    print("| scenario | Talvix | PgQueuer, 10 in flight | PgQueuer, no cap | Procrastinate | "
+          "Talvix / PgQueuer-10 | Talvix / PgQueuer no cap | Talvix / Procrastinate |")
+    print("|---|---|---|---|---|---|---|---|")
     for n in args.events:
         by = {(r["system"], r["config"]): r["events_per_s"] for r in results["drain"] if r["events"] == n}
-        pgq = max(by[("pgqueuer", "documented")], by[("pgqueuer", "matching")])
-        ours, proc = by[("talvix", "documented")], by[("procrastinate", "documented")]
-        print(f"| drain {n} (events/s, best config) | {ours:.0f} | {pgq:.0f} | {proc:.0f} | "
-              f"{ratio(ours, pgq)} | {ratio(ours, proc)} |")
+        pgq10 = max(by[("pgqueuer", "documented")], by[("pgqueuer", "matching")])
+        pgq_free, ours, proc = by[("pgqueuer", "unlimited")], by[("talvix", "documented")], by[("procrastinate", "documented")]
+        print(f"| drain {n} (events/s) | {ours:.0f} | {pgq10:.0f} | {pgq_free:.0f} | {proc:.0f} | "
+              f"{ratio(ours, pgq10)} | {ratio(ours, pgq_free)} | {ratio(ours, proc)} |")
     for rate in args.rates:
-        by = {r["system"]: r["p50"] for r in results["latency"] if r["rate"] == rate}
+        by = {r["system"]: r for r in results["latency"] if r["rate"] == rate}
+        floors = [f["insert_notify_to_listen"]["p50"] for f in results.get("floor", []) if f["rate"] == rate]
         if by:
-            ours = by["talvix"]
-            print(f"| wake-up p50 at {rate:g}/s (ms, lower is better) | {ours:.2f} | {by['pgqueuer']:.2f} | "
-                  f"{by['procrastinate']:.2f} | {ratio(ours, by['pgqueuer'])} | {ratio(ours, by['procrastinate'])} |")
+            cells = " | ".join(f"{by[s]['p50']:.2f} / {by[s]['p99']:.2f}" for s in ("talvix", "pgqueuer"))
+            print(f"| wake-up p50 / p99 at {rate:g}/s (ms; floor p50 {floors[0]:.2f}) | {cells} | | "
+                  f"{by['procrastinate']['p50']:.2f} / {by['procrastinate']['p99']:.2f} | | | |")
     engine.RESULTS.mkdir(parents=True, exist_ok=True)
     out = engine.RESULTS / f"peers-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.write_text(json.dumps(results, indent=2))

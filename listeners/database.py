@@ -105,7 +105,7 @@ async def create_pool(settings: Settings, *, bookkeeping: bool = False, size: in
     return await asyncpg.create_pool(
         settings.database_url,
         min_size=1 if bookkeeping or size else 2,
-        max_size=size or (3 if bookkeeping else settings.pool_size),
+        max_size=size or (4 if bookkeeping else settings.pool_size),
         statement_cache_size=settings.statement_cache_size,
         init=init,
         reset=keep_session,

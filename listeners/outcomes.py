@@ -1,5 +1,8 @@
-"""Writes run outcomes in batches: every event's new status and its closed agent_logs row.
+"""Writes what the runs' records need: each claimed run's agent_logs row opened ('started'), and
+each finished run's outcome (the event's new status, its log row closed).
 
+Openings go out as soon as a claim returns, beside the handlers that are already starting, so a
+wake-up waits for the claim alone. A close always waits for its run's opening to be written first.
 Outcomes queue up while a write is in flight and go out together in the next one, so under load
 one round trip finishes hundreds of runs, and when idle an outcome is written at once.
 A failed write is retried (with backoff) until it succeeds or the worker's lease on those events
@@ -15,7 +18,6 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from uuid import UUID
 
 import asyncpg
 
@@ -28,8 +30,8 @@ log = logging.getLogger("talvix.outcomes")
 class Outcome:
     event_id: int
     attempt: int
+    agent: str
     event_status: str  # completed | failed | skipped | pending (retry)
-    log_id: UUID
     log_status: str  # completed | failed | skipped
     duration_ms: int
     records: int | None = None
@@ -37,7 +39,6 @@ class Outcome:
     retry_in: float = 0.0
     refund_attempt: bool = False  # the run was cut short by shutdown: it does not count
     metadata: dict[str, Any] = field(default_factory=dict)
-    agent: str = ""  # for this worker's run metrics; not written
 
 
 class OutcomeWriter:
@@ -49,6 +50,41 @@ class OutcomeWriter:
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
+        self._opening: dict[int, asyncio.Task[None]] = {}  # event id → the write opening its run's log
+
+    def open(self, runs: list[tuple[int, int]]) -> None:
+        """Open the agent_logs rows of just-claimed runs ((event id, attempt) pairs), in the background."""
+        task = asyncio.create_task(self._open(runs), name="talvix-open-runs")
+        for event_id, _ in runs:
+            self._opening[event_id] = task
+
+        def forget(_task: asyncio.Task[None]) -> None:
+            for event_id, _ in runs:
+                if self._opening.get(event_id) is task:
+                    del self._opening[event_id]
+
+        task.add_done_callback(forget)
+
+    async def opened(self, event_ids: list[int] | None = None) -> None:
+        """Return once the openings of these runs (default: all) are written or given up."""
+        ids = self._opening if event_ids is None else event_ids
+        tasks = {self._opening[i] for i in ids if i in self._opening}
+        if tasks:
+            await asyncio.wait(tasks)
+
+    async def _open(self, runs: list[tuple[int, int]]) -> None:
+        ids, attempts = [r[0] for r in runs], [r[1] for r in runs]
+        for failures in range(1, 8):
+            try:
+                await self.pool.execute(database.query("open_runs"), ids, attempts, self.worker_id)
+                return
+            except Exception as exc:  # noqa: BLE001 - sorted below
+                if not database.transient(exc) or failures == 7:
+                    # The close then writes each run's row whole (finish.sql): the record is late, not lost.
+                    log.error("could not open the log rows of %d run(s) (%s); they are written when the runs end",
+                              len(runs), exc)
+                    return
+                await asyncio.sleep(min(2.0, 0.05 * 2**failures) * random.uniform(0.5, 1.0))
 
     def add(self, outcome: Outcome) -> None:
         self._queue.append(outcome)
@@ -117,9 +153,10 @@ class OutcomeWriter:
         return [replacement]
 
     async def _write(self, batch: list[Outcome]) -> None:
+        await self.opened([o.event_id for o in batch])
         columns: list[list[Any]] = [[] for _ in range(11)]
         for o in batch:
-            row = (o.event_id, o.attempt, o.event_status, o.retry_in, o.error, o.log_id, o.log_status,
+            row = (o.event_id, o.attempt, o.event_status, o.retry_in, o.error, o.agent, o.log_status,
                    o.duration_ms, o.records, o.metadata, o.refund_attempt)
             for column, value in zip(columns, row, strict=True):
                 column.append(value)

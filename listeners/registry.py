@@ -74,7 +74,6 @@ class Event:
     max_attempts: int
     created_at: datetime
     source: str | None
-    log_id: UUID
 
 
 Enqueue = Callable[..., Awaitable["int | None"]]

@@ -171,15 +171,14 @@ class Runner:
             if problem is not None:
                 # One bad value must fail this run alone, never the batch it would be written with.
                 run_log.error("%s", problem)
-                return Outcome(event.id, event.attempt, "failed", event.log_id, "failed", duration,
-                               error=problem[:500], agent=event.agent)
+                return Outcome(event.id, event.attempt, event.agent, "failed", "failed", duration, error=problem[:500])
             # What is stored is read by operators, the dashboard and ?wait callers: never a secret,
             # even when a provider's error message echoes the API key.
             if kw.get("error"):
                 kw["error"] = log_format.redactor.redact(kw["error"])
             metadata = log_format.redact_value(ctx.metadata)
-            return Outcome(event.id, event.attempt, event_status, event.log_id, log_status, duration,
-                           metadata=metadata, agent=event.agent, **kw)
+            return Outcome(event.id, event.attempt, event.agent, event_status, log_status, duration,
+                           metadata=metadata, **kw)
 
         try:
             if agent.payload_model is not None:

@@ -139,10 +139,11 @@ class Worker:
         unstarted = self.runner.stop_accepting()
         if unstarted:
             try:
+                # An opening written after the release would leave a 'started' row nobody closes.
+                await self.outcomes.opened([e.id for e in unstarted])
                 released, _ = await self.pool.fetchrow(
                     database.query("release"),
-                    [e.id for e in unstarted], [e.attempt for e in unstarted], [e.log_id for e in unstarted],
-                    self.settings.worker_id,
+                    [e.id for e in unstarted], [e.attempt for e in unstarted], self.settings.worker_id,
                 )
                 log.info("handed back %d claimed event(s) that had not started", released)
             except database.CONNECTION_ERRORS as exc:
@@ -248,7 +249,7 @@ class Worker:
         return wanted
 
     async def _claim_loop(self) -> None:
-        assert self.pool and self.runner
+        assert self.pool and self.runner and self.outcomes
         claim_sql = database.query("claim")
         while not self.stopping:
             wanted = self._wanted()
@@ -272,8 +273,10 @@ class Worker:
                     self.runner.submit(Event(
                         id=row["id"], agent=row["agent"], payload=row["payload"], user_id=row["user_id"],
                         attempt=row["attempts"], max_attempts=row["max_attempts"],
-                        created_at=row["created_at"], source=row["source"], log_id=row["log_id"],
+                        created_at=row["created_at"], source=row["source"],
                     ))
+                if rows:
+                    self.outcomes.open([(r["id"], r["attempts"]) for r in rows])
                 drained = [n for n in names if got[n] < wanted[n] and self._notified[n] == seen.get(n, 0)]
                 for name in drained:
                     self._maybe_more[name] = False

@@ -1,5 +1,6 @@
--- Claim due pending events for several agents at once, each up to its own count, and open their
--- agent_logs rows in the same round trip.
+-- Claim due pending events for several agents at once, each up to its own count. The runs'
+-- agent_logs rows are opened by open_runs.sql right after, while the handlers already start: a
+-- wake-up waits for this one statement only.
 -- $1 agents text[], $2 counts int[], $3 max_attempts int[], $4 worker id, $5 lease seconds
 WITH wanted AS (
     SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS w (agent, n, max_attempts)
@@ -12,24 +13,12 @@ WITH wanted AS (
          ORDER BY e.run_after, e.id
          LIMIT w.n
            FOR UPDATE SKIP LOCKED) p
-), claimed AS (
-    -- id = ANY(ARRAY(…)) keeps this a primary-key lookup: joining `picked` instead lets the planner,
-    -- which cannot see the LIMIT, hash-join against a scan of the whole table.
-    UPDATE talvix.events e
-       SET status = 'running', attempts = e.attempts + 1,
-           max_attempts = (SELECT w.max_attempts FROM wanted w WHERE w.agent = e.agent),
-           worker_id = $4, lease_until = now() + make_interval(secs => $5), updated_at = now()
-     WHERE e.id = ANY (ARRAY(SELECT id FROM picked))
-    RETURNING e.id, e.agent, e.payload, e.user_id, e.attempts, e.max_attempts, e.created_at, e.source
-), opened AS (
-    INSERT INTO public.agent_logs (agent_name, user_id, status, event_id, metadata, expires_at)
-    SELECT c.agent, c.user_id, 'started', c.id,
-           jsonb_build_object('event_id', c.id, 'attempt', c.attempts, 'worker', $4::text),
-           now() + interval '3 days'
-      FROM claimed c
-    RETURNING id, event_id
 )
-SELECT c.id, c.agent, c.payload, c.user_id, c.attempts, c.max_attempts, c.created_at, c.source,
-       o.id AS log_id
-  FROM claimed c JOIN opened o ON o.event_id = c.id
- ORDER BY c.id
+-- id = ANY(ARRAY(…)) keeps this a primary-key lookup: joining `picked` instead lets the planner,
+-- which cannot see the LIMIT, hash-join against a scan of the whole table.
+UPDATE talvix.events e
+   SET status = 'running', attempts = e.attempts + 1,
+       max_attempts = (SELECT w.max_attempts FROM wanted w WHERE w.agent = e.agent),
+       worker_id = $4, lease_until = now() + make_interval(secs => $5), updated_at = now()
+ WHERE e.id = ANY (ARRAY(SELECT id FROM picked))
+RETURNING e.id, e.agent, e.payload, e.user_id, e.attempts, e.max_attempts, e.created_at, e.source

@@ -83,18 +83,21 @@ async def test_events_inserted_while_no_worker_runs_are_processed_at_start(db: a
 
 async def test_agent_logs_follow_the_seed_lifecycle(db: asyncpg.Connection, database_url: str) -> None:
     gate = asyncio.Event()
-    seen: dict[str, Any] = {}
+    running = asyncio.Event()
 
     async def slow(ctx: Context) -> int:
-        seen["log_during_run"] = await ctx.db.fetchrow("SELECT * FROM agent_logs WHERE id = $1", ctx.event.log_id)
+        running.set()
         await gate.wait()
         ctx.metadata["tokens"] = 42
         return 7
 
     event_id = await enqueue(db, "slow", {}, user_id="6f1c1d4e-8a0b-4c9e-9d55-0c1d2e3f4a5b")
     async with running_worker(database_url, [Agent("slow", slow)]):
-        await wait_for(lambda: asyncio.sleep(0, "log_during_run" in seen), timeout=5, message="handler start")
-        during = seen["log_during_run"]
+        await asyncio.wait_for(running.wait(), 5)
+        # The 'started' row is written beside the handler's start, so it shows while the run is going.
+        await wait_for(lambda: db.fetchval("SELECT count(*) FROM agent_logs"), timeout=5, message="started row")
+        during = await db.fetchrow("SELECT * FROM agent_logs")
+        assert not gate.is_set()
         assert during["status"] == "started" and during["finished_at"] is None
         assert during["event_id"] == event_id and during["agent_name"] == "slow"
         gate.set()
