@@ -18,14 +18,19 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/talvix demo
 
-test: $(STAMP)
-	$(BIN)/ruff check listeners handlers tests bench
+test: lint
 	$(BIN)/pytest
 
-# The fast tiers, for running often: lint, unit and integration tests (no browsers, faults or acceptance).
-check: $(STAMP)
-	$(BIN)/ruff check listeners handlers tests bench
+# The fast tiers, for running often: lint, formatting, types, migrations, unit and integration tests
+# (no browsers, faults or acceptance).
+check: lint
 	$(BIN)/pytest -q tests/unit tests/integration
+
+lint: $(STAMP)
+	$(BIN)/ruff check listeners handlers tests bench
+	$(BIN)/ruff format --check listeners handlers tests bench
+	$(BIN)/mypy
+	$(BIN)/squawk sql/engine/migrations/*.sql sql/product/migrations/*.sql
 
 bench: $(STAMP)
 	$(BIN)/talvix bench engine

@@ -52,8 +52,14 @@ def quantile(values: list[float], q: float) -> float:
 
 def summary_ms(seconds: list[float]) -> dict[str, float]:
     ms = [s * 1000 for s in seconds]
-    return {"n": len(ms), "p50": quantile(ms, 0.5), "p95": quantile(ms, 0.95), "p99": quantile(ms, 0.99),
-            "max": max(ms), "mean": statistics.fmean(ms)}
+    return {
+        "n": len(ms),
+        "p50": quantile(ms, 0.5),
+        "p95": quantile(ms, 0.95),
+        "p99": quantile(ms, 0.99),
+        "max": max(ms),
+        "mean": statistics.fmean(ms),
+    }
 
 
 @contextlib.asynccontextmanager
@@ -102,8 +108,7 @@ async def tracking(description: str, total: int, done: Callable[[], int]) -> Asy
 # The application's side of every Talvix measurement: a row inserted into a table an admin has
 # watched (`talvix.watch`), whose trigger creates the event and sends the NOTIFY, as in production.
 POSTING_INSERT = "INSERT INTO bench_postings (user_id, title) VALUES (NULL, 'posting') RETURNING id"
-POSTINGS_BULK_INSERT = ("INSERT INTO bench_postings (user_id, title) "
-                        "SELECT NULL, 'posting ' || i FROM generate_series(1, $1) i")
+POSTINGS_BULK_INSERT = "INSERT INTO bench_postings (user_id, title) SELECT NULL, 'posting ' || i FROM generate_series(1, $1) i"
 
 
 @contextlib.asynccontextmanager
@@ -134,8 +139,9 @@ async def drain(server_dsn: str, events: int, prefetch_factor: float) -> dict[st
         await conn.execute(POSTINGS_BULK_INSERT, events)
         await conn.execute("ANALYZE talvix.events")
         all_started = agents.expect(events)
-        settings = load_settings(database_url=dsn, worker_id="bench-drain", prefetch_factor=prefetch_factor,
-                                 poll_interval_seconds=60)
+        settings = load_settings(
+            database_url=dsn, worker_id="bench-drain", prefetch_factor=prefetch_factor, poll_interval_seconds=60
+        )
         worker = Worker(settings, {"bench_noop": REGISTRY["bench_noop"]})
         task = asyncio.create_task(worker.run())
         await worker.started.wait()
@@ -155,8 +161,14 @@ async def drain(server_dsn: str, events: int, prefetch_factor: float) -> dict[st
         logs = await conn.fetchval("SELECT count(*) FROM agent_logs WHERE status = 'completed'")
         await conn.close()
     exactly_once = completed == events and logs == events and len(set(agents.CALLS)) == len(agents.CALLS) == events
-    return {"events": events, "seconds": elapsed, "events_per_s": events / elapsed, "claims": worker.claims,
-            "prefetch_factor": prefetch_factor, "exactly_once": exactly_once}
+    return {
+        "events": events,
+        "seconds": elapsed,
+        "events_per_s": events / elapsed,
+        "claims": worker.claims,
+        "prefetch_factor": prefetch_factor,
+        "exactly_once": exactly_once,
+    }
 
 
 # ------------------------------------------------------------------------------------- bulk insert
@@ -173,13 +185,19 @@ async def insert(server_dsn: str, rows: int) -> dict[str, Any]:
         events = await conn.fetchval("SELECT count(*) FROM talvix.events")
         await conn.execute("DELETE FROM talvix.events")
         started = time.perf_counter()
-        await conn.execute("INSERT INTO talvix.events (agent, payload, user_id) "
-                           "SELECT 'bench_noop', jsonb_build_object('i', i), NULL FROM generate_series(1, $1) i",
-                           rows)
+        await conn.execute(
+            "INSERT INTO talvix.events (agent, payload, user_id) "
+            "SELECT 'bench_noop', jsonb_build_object('i', i), NULL FROM generate_series(1, $1) i",
+            rows,
+        )
         direct = time.perf_counter() - started
         await conn.close()
-    return {"rows": rows, "watched_rows_per_s": rows / watched, "direct_rows_per_s": rows / direct,
-            "one_event_per_row": events == rows}
+    return {
+        "rows": rows,
+        "watched_rows_per_s": rows / watched,
+        "direct_rows_per_s": rows / direct,
+        "one_event_per_row": events == rows,
+    }
 
 
 # --------------------------------------------------------------------------------------- scale-out
@@ -193,11 +211,24 @@ async def scale_out(server_dsn: str, events: int, processes: int) -> dict[str, A
         await conn.execute(POSTINGS_BULK_INSERT, events)
         await conn.execute("ANALYZE talvix.events")
         env = {k: v for k, v in os.environ.items() if not k.startswith("TALVIX_")}
-        env.update({"DATABASE_URL": dsn, "TALVIX_HANDLER_MODULES": "bench.agents", "TALVIX_POLL_INTERVAL_SECONDS": "60",
-                    "PYTHONPATH": str(REPO), "TALVIX_LOG_LEVEL": "WARNING"})
-        workers = [subprocess.Popen([sys.executable, "-m", "listeners", "worker"],  # noqa: ASYNC220 - started once, before timing
-                                    env={**env, "TALVIX_WORKER_ID": f"scale-{i}"},
-                                    cwd=REPO) for i in range(processes)]
+        env.update(
+            {
+                "DATABASE_URL": dsn,
+                "TALVIX_HANDLER_MODULES": "bench.agents",
+                "TALVIX_POLL_INTERVAL_SECONDS": "60",
+                "PYTHONPATH": str(REPO),
+                "TALVIX_LOG_LEVEL": "WARNING",
+            }
+        )
+        # Started once, before timing: a blocking Popen is harmless here.
+        workers = [
+            subprocess.Popen(  # noqa: ASYNC220
+                [sys.executable, "-m", "listeners", "worker"],
+                env={**env, "TALVIX_WORKER_ID": f"scale-{i}"},
+                cwd=REPO,
+            )
+            for i in range(processes)
+        ]
         try:
             deadline = time.monotonic() + 600
             while await conn.fetchval("SELECT count(*) FROM talvix.events WHERE status = 'completed'") < events:
@@ -205,8 +236,12 @@ async def scale_out(server_dsn: str, events: int, processes: int) -> dict[str, A
                     raise RuntimeError("the scale-out drain did not finish")
                 await asyncio.sleep(0.2)
             # Where the machine's CPU went: the workers' processes, and the Postgres backends they use.
-            backends = [r["pid"] for r in await conn.fetch(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'talvix%'")]
+            backends = [
+                r["pid"]
+                for r in await conn.fetch(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'talvix%'"
+                )
+            ]
             worker_cpu = sum(cpu_seconds(w.pid) for w in workers)
             postgres_cpu = sum(cpu_seconds(pid) for pid in backends)
         finally:
@@ -214,14 +249,23 @@ async def scale_out(server_dsn: str, events: int, processes: int) -> dict[str, A
                 w.send_signal(signal.SIGTERM)
             for w in workers:
                 w.wait(60)
-        span = await conn.fetchval("SELECT extract(epoch FROM max(e.finished_at) - min(l.created_at)) FROM talvix.events e "
-                                   "JOIN agent_logs l ON l.event_id = e.id")
+        span = await conn.fetchval(
+            "SELECT extract(epoch FROM max(e.finished_at) - min(l.created_at)) FROM talvix.events e "
+            "JOIN agent_logs l ON l.event_id = e.id"
+        )
         by_worker = await conn.fetch("SELECT metadata ->> 'worker' AS worker, count(*) FROM agent_logs GROUP BY 1 ORDER BY 1")
         once = await conn.fetchval("SELECT count(*) = $1 FROM talvix.events WHERE status = 'completed' AND attempts = 1", events)
         await conn.close()
-    return {"events": events, "processes": processes, "seconds": float(span), "events_per_s": events / float(span),
-            "exactly_once": once, "per_worker": {r["worker"]: r["count"] for r in by_worker},
-            "worker_cpu_us_per_event": worker_cpu / events * 1e6, "postgres_cpu_us_per_event": postgres_cpu / events * 1e6}
+    return {
+        "events": events,
+        "processes": processes,
+        "seconds": float(span),
+        "events_per_s": events / float(span),
+        "exactly_once": once,
+        "per_worker": {r["worker"]: r["count"] for r in by_worker},
+        "worker_cpu_us_per_event": worker_cpu / events * 1e6,
+        "postgres_cpu_us_per_event": postgres_cpu / events * 1e6,
+    }
 
 
 def cpu_seconds(pid: int) -> float:
@@ -238,16 +282,25 @@ def cpu_seconds(pid: int) -> float:
 
 def start_worker_process(dsn: str, starts_file: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TALVIX_")}
-    env.update({"DATABASE_URL": dsn, "TALVIX_HANDLER_MODULES": "bench.agents", "TALVIX_WORKER_ID": "bench-latency",
-                "TALVIX_POLL_INTERVAL_SECONDS": "60", "BENCH_STARTS_FILE": str(starts_file),
-                "PYTHONPATH": str(REPO), "TALVIX_LOG_LEVEL": "WARNING"})
+    env.update(
+        {
+            "DATABASE_URL": dsn,
+            "TALVIX_HANDLER_MODULES": "bench.agents",
+            "TALVIX_WORKER_ID": "bench-latency",
+            "TALVIX_POLL_INTERVAL_SECONDS": "60",
+            "BENCH_STARTS_FILE": str(starts_file),
+            "PYTHONPATH": str(REPO),
+            "TALVIX_LOG_LEVEL": "WARNING",
+        }
+    )
     return subprocess.Popen([sys.executable, "-m", "listeners", "worker"], env=env, cwd=REPO)
 
 
 async def wait_worker_ready(conn: asyncpg.Connection) -> None:
     deadline = time.monotonic() + 30
-    while not await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                  "AND application_name LIKE 'talvix-listener%'"):
+    while not await conn.fetchval(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'talvix-listener%'"
+    ):
         if time.monotonic() > deadline:
             raise TimeoutError("worker did not start listening within 30s")
         await asyncio.sleep(0.05)
@@ -372,7 +425,7 @@ async def claim_cost(server_dsn: str, count: int) -> dict[str, Any]:
                 assert len(claimed) == 1
         await claimer.close()
         await producer.close()
-    return {kind: summary_ms(waits[count // 10:]) for kind, waits in costs.items()}  # first tenth: warm-up
+    return {kind: summary_ms(waits[count // 10 :]) for kind, waits in costs.items()}  # first tenth: warm-up
 
 
 # ------------------------------------------------------------------------------------------- idle
@@ -387,13 +440,18 @@ async def idle(server_dsn: str, seconds: float) -> dict[str, Any]:
         await asyncio.sleep(seconds)
         await conn.execute("SELECT pg_stat_clear_snapshot()")
         after = await conn.fetchval(stat)
-        rss_kb = int(next(line.split()[1] for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines()
-                          if line.startswith("VmRSS:")))
+        rss_kb = int(
+            next(line.split()[1] for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines() if line.startswith("VmRSS:"))
+        )
         starts_file.unlink(missing_ok=True)
     # Our own two stat reads are transactions too; leave them out.
     queries = max(0, after - before - 2)
-    return {"seconds": seconds, "transactions": queries, "seconds_per_query": seconds / queries if queries else None,
-            "rss_mb": rss_kb / 1024}
+    return {
+        "seconds": seconds,
+        "transactions": queries,
+        "seconds_per_query": seconds / queries if queries else None,
+        "rss_mb": rss_kb / 1024,
+    }
 
 
 # ------------------------------------------------------------------------------------------ main
@@ -401,8 +459,9 @@ async def idle(server_dsn: str, seconds: float) -> dict[str, Any]:
 
 async def measure(argv: list[str]) -> dict[str, Any]:
     """Run the benchmark that `argv` asks for, print its lines, write and return its results."""
-    parser = argparse.ArgumentParser(prog="talvix bench engine", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="talvix bench engine", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("what", nargs="*", help="drain, insert, scale, latency and/or idle (default: all)")
     parser.add_argument("--events", type=int, nargs="+", default=[5000, 50000])
     parser.add_argument("--rates", type=float, nargs="+", default=[20, 200])
@@ -421,28 +480,36 @@ async def measure(argv: list[str]) -> dict[str, Any]:
         if "drain" in args.what:
             results["drain"] = [await drain(dsn, n, args.prefetch_factor) for n in args.events]
             for r in results["drain"]:
-                print(f"drain {r['events']:>6} events: {r['events_per_s']:8.0f} events/s  ({r['seconds']:.2f}s, "
-                      f"{r['claims']} claims, exactly once: {r['exactly_once']})")
+                print(
+                    f"drain {r['events']:>6} events: {r['events_per_s']:8.0f} events/s  ({r['seconds']:.2f}s, "
+                    f"{r['claims']} claims, exactly once: {r['exactly_once']})"
+                )
         if "insert" in args.what:
             results["insert"] = [await insert(dsn, n) for n in args.events]
             for r in results["insert"]:
-                print(f"insert {r['rows']:6d} rows: {r['watched_rows_per_s']:8.0f} rows/s through a watched table, "
-                      f"{r['direct_rows_per_s']:8.0f} straight into talvix.events (one event per row: {r['one_event_per_row']})")
+                print(
+                    f"insert {r['rows']:6d} rows: {r['watched_rows_per_s']:8.0f} rows/s through a watched table, "
+                    f"{r['direct_rows_per_s']:8.0f} straight into talvix.events (one event per row: {r['one_event_per_row']})"
+                )
         if "scale" in args.what:
             n = max(args.events)
             results["scale"] = [await scale_out(dsn, n, processes) for processes in (1, 2)]
             one, two = results["scale"]
             for r in results["scale"]:
-                print(f"scale  {r['events']:6d} events, {r['processes']} worker process(es): {r['events_per_s']:8.0f} events/s "
-                      f"(exactly once: {r['exactly_once']}, runs per worker: {r['per_worker']}); CPU per event: "
-                      f"{r['worker_cpu_us_per_event']:.0f} µs in the workers, {r['postgres_cpu_us_per_event']:.0f} µs in "
-                      f"Postgres, on {os.cpu_count()} cores")
+                print(
+                    f"scale  {r['events']:6d} events, {r['processes']} worker process(es): {r['events_per_s']:8.0f} events/s "
+                    f"(exactly once: {r['exactly_once']}, runs per worker: {r['per_worker']}); CPU per event: "
+                    f"{r['worker_cpu_us_per_event']:.0f} µs in the workers, {r['postgres_cpu_us_per_event']:.0f} µs in "
+                    f"Postgres, on {os.cpu_count()} cores"
+                )
             print(f"scale  2 processes / 1 process: {two['events_per_s'] / one['events_per_s']:.2f}x")
         if "latency" in args.what:
             results["claim_cost"] = await claim_cost(dsn, 500)
             c = results["claim_cost"]
-            print(f"claim round trip, idle server: bare UPDATE … RETURNING p50 {c['bare']['p50']:.3f} ms, "
-                  f"the engine's claim (several agents, batch, lease) p50 {c['engine']['p50']:.3f} ms")
+            print(
+                f"claim round trip, idle server: bare UPDATE … RETURNING p50 {c['bare']['p50']:.3f} ms, "
+                f"the engine's claim (several agents, batch, lease) p50 {c['engine']['p50']:.3f} ms"
+            )
             results["floor"], results["latency"] = [], []
             for rate in args.rates:
                 count = args.latency_count if rate >= 100 else args.latency_count // 4
@@ -451,15 +518,21 @@ async def measure(argv: list[str]) -> dict[str, Any]:
                 results["floor"].append(f)
                 results["latency"].append(r)
                 floor_p50 = f["insert_notify_to_listen"]["p50"]
-                print(f"at {rate:>5.0f}/s  floor (watched INSERT → LISTEN heard): p50 {floor_p50:.3f} ms  "
-                      f"p99 {f['insert_notify_to_listen']['p99']:.3f} ms")
-                print(f"at {rate:>5.0f}/s  watched INSERT → handler start: p50 {r['p50']:.3f} ms (floor + "
-                      f"{r['p50'] - floor_p50:.3f})  p95 {r['p95']:.3f}  p99 {r['p99']:.3f}  max {r['max']:.3f}  (n={r['n']})")
+                print(
+                    f"at {rate:>5.0f}/s  floor (watched INSERT → LISTEN heard): p50 {floor_p50:.3f} ms  "
+                    f"p99 {f['insert_notify_to_listen']['p99']:.3f} ms"
+                )
+                print(
+                    f"at {rate:>5.0f}/s  watched INSERT → handler start: p50 {r['p50']:.3f} ms (floor + "
+                    f"{r['p50'] - floor_p50:.3f})  p95 {r['p95']:.3f}  p99 {r['p99']:.3f}  max {r['max']:.3f}  (n={r['n']})"
+                )
         if "idle" in args.what:
             results["idle"] = await idle(dsn, args.idle_seconds)
             r = results["idle"]
-            print(f"idle worker: {r['transactions']} queries in {r['seconds']:.0f}s "
-                  f"(one every {r['seconds_per_query'] or float('inf'):.1f}s), RSS {r['rss_mb']:.1f} MB")
+            print(
+                f"idle worker: {r['transactions']} queries in {r['seconds']:.0f}s "
+                f"(one every {r['seconds_per_query'] or float('inf'):.1f}s), RSS {r['rss_mb']:.1f} MB"
+            )
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"engine-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.write_text(json.dumps(results, indent=2))

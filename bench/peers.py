@@ -130,8 +130,10 @@ async def procrastinate_install(dsn: str) -> None:
 async def procrastinate_drain(dsn: str, n: int, config: str) -> dict[str, Any]:
     await procrastinate_install(dsn)
     conn = await asyncpg.connect(dsn)
-    await conn.execute("INSERT INTO procrastinate_jobs (queue_name, task_name, args) "
-                       "SELECT 'default', 'bench', '{}' FROM generate_series(1, $1)", n)
+    await conn.execute(
+        "INSERT INTO procrastinate_jobs (queue_name, task_name, args) SELECT 'default', 'bench', '{}' FROM generate_series(1, $1)",
+        n,
+    )
     await conn.execute("ANALYZE")
     agents.expect(n)
     app = procrastinate_app(dsn)
@@ -178,10 +180,13 @@ async def talvix_producer(dsn: str) -> tuple[Callable[[], Awaitable[int]], Calla
 
 SYSTEMS: dict[str, dict[str, Any]] = {
     "talvix": {"install": None, "serve": None, "producer": talvix_producer},
-    "pgqueuer": {"install": pgqueuer_install, "serve": pgqueuer_serve, "producer": pgqueuer_producer,
-                 "drain": pgqueuer_drain},
-    "procrastinate": {"install": procrastinate_install, "serve": procrastinate_serve,
-                      "producer": procrastinate_producer, "drain": procrastinate_drain},
+    "pgqueuer": {"install": pgqueuer_install, "serve": pgqueuer_serve, "producer": pgqueuer_producer, "drain": pgqueuer_drain},
+    "procrastinate": {
+        "install": procrastinate_install,
+        "serve": procrastinate_serve,
+        "producer": procrastinate_producer,
+        "drain": procrastinate_drain,
+    },
 }
 
 
@@ -191,20 +196,37 @@ SYSTEMS: dict[str, dict[str, Any]] = {
 async def drain(server: str, system: str, n: int, config: str) -> dict[str, Any]:
     if system == "talvix":
         result = await engine.drain(server, n, prefetch_factor=1.0)
-        return {"system": system, "config": config, "events": n, "seconds": result["seconds"],
-                "events_per_s": result["events_per_s"], "exactly_once": result["exactly_once"]}
+        return {
+            "system": system,
+            "config": config,
+            "events": n,
+            "seconds": result["seconds"],
+            "events_per_s": result["events_per_s"],
+            "exactly_once": result["exactly_once"],
+        }
     async with engine.fresh_database(server) as dsn, engine.tracking(f"drain {n} {system} {config}", n, lambda: len(agents.CALLS)):
         result = await SYSTEMS[system]["drain"](dsn, n, config)
-    return {"system": system, "config": config, "events": n, "seconds": result["seconds"],
-            "events_per_s": n / result["seconds"], "exactly_once": result["exactly_once"]}
+    return {
+        "system": system,
+        "config": config,
+        "events": n,
+        "seconds": result["seconds"],
+        "events_per_s": n / result["seconds"],
+        "exactly_once": result["exactly_once"],
+    }
 
 
 def serve_process(system: str, dsn: str, starts_file: Path) -> subprocess.Popen[bytes]:
     if system == "talvix":
         return engine.start_worker_process(dsn, starts_file)
     env = {**os.environ, "PYTHONPATH": str(engine.REPO), "BENCH_STARTS_FILE": str(starts_file)}
-    return subprocess.Popen([sys.executable, "-m", "bench.peers", "serve", system, dsn], env=env,
-                            cwd=engine.REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.peers", "serve", system, dsn],
+        env=env,
+        cwd=engine.REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 async def latency(server: str, system: str, rate: float, count: int) -> dict[str, Any]:
@@ -264,8 +286,9 @@ def ratio(ours: float, theirs: float) -> str:
 
 async def measure(argv: list[str]) -> dict[str, Any]:
     """Run the benchmark that `argv` asks for, print its lines, write and return its results."""
-    parser = argparse.ArgumentParser(prog="talvix bench peers", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="talvix bench peers", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, nargs="+", default=[5000, 50000])
     parser.add_argument("--rates", type=float, nargs="+", default=[20, 200])
     parser.add_argument("--latency-count", type=int, default=600)
@@ -273,46 +296,63 @@ async def measure(argv: list[str]) -> dict[str, Any]:
     args = parser.parse_args(argv)
     import bench.agents  # noqa: F401 - registers bench_noop for our worker
 
-    results: dict[str, Any] = {"at": datetime.now(UTC).isoformat(), "cpus": os.cpu_count(),
-                               "drain": [], "latency": []}
+    results: dict[str, Any] = {"at": datetime.now(UTC).isoformat(), "cpus": os.cpu_count(), "drain": [], "latency": []}
     async with engine.server() as server:
         for n in args.events:
-            for system, config in [("talvix", "documented"), ("pgqueuer", "documented"), ("pgqueuer", "matching"),
-                                   ("pgqueuer", "unlimited"), ("procrastinate", "documented")]:
+            for system, config in [
+                ("talvix", "documented"),
+                ("pgqueuer", "documented"),
+                ("pgqueuer", "matching"),
+                ("pgqueuer", "unlimited"),
+                ("procrastinate", "documented"),
+            ]:
                 r = await drain(server, system, n, config)
                 results["drain"].append(r)
-                print(f"drain {n:>6} {system:<13} {config:<10} {r['events_per_s']:8.0f} events/s  "
-                      f"exactly once: {r['exactly_once']}", flush=True)
+                print(
+                    f"drain {n:>6} {system:<13} {config:<10} {r['events_per_s']:8.0f} events/s  exactly once: {r['exactly_once']}",
+                    flush=True,
+                )
         if not args.skip_latency:
             results["floor"] = []
             for rate in args.rates:
                 f = await engine.floor(server, 300, rate)
                 results["floor"].append(f)
-                print(f"floor at {rate:>5.0f}/s: watched INSERT → LISTEN heard p50 "
-                      f"{f['insert_notify_to_listen']['p50']:.3f} ms", flush=True)
+                print(
+                    f"floor at {rate:>5.0f}/s: watched INSERT → LISTEN heard p50 {f['insert_notify_to_listen']['p50']:.3f} ms",
+                    flush=True,
+                )
                 for system in SYSTEMS:
                     count = args.latency_count if rate >= 100 else args.latency_count // 4
                     r = await latency(server, system, rate, count)
                     results["latency"].append(r)
-                    print(f"latency {rate:>5.0f}/s {system:<13} p50 {r['p50']:8.3f} ms  p95 {r['p95']:8.3f}  "
-                          f"p99 {r['p99']:8.3f}  max {r['max']:8.3f}  (missing {r['missing']})", flush=True)
+                    print(
+                        f"latency {rate:>5.0f}/s {system:<13} p50 {r['p50']:8.3f} ms  p95 {r['p95']:8.3f}  "
+                        f"p99 {r['p99']:8.3f}  max {r['max']:8.3f}  (missing {r['missing']})",
+                        flush=True,
+                    )
     print()
-    print("| scenario | Talvix | PgQueuer, 10 in flight | PgQueuer, no cap | Procrastinate | "
-          "Talvix / PgQueuer-10 | Talvix / PgQueuer no cap | Talvix / Procrastinate |")
+    print(
+        "| scenario | Talvix | PgQueuer, 10 in flight | PgQueuer, no cap | Procrastinate | "
+        "Talvix / PgQueuer-10 | Talvix / PgQueuer no cap | Talvix / Procrastinate |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for n in args.events:
         by = {(r["system"], r["config"]): r["events_per_s"] for r in results["drain"] if r["events"] == n}
         pgq10 = max(by[("pgqueuer", "documented")], by[("pgqueuer", "matching")])
         pgq_free, ours, proc = by[("pgqueuer", "unlimited")], by[("talvix", "documented")], by[("procrastinate", "documented")]
-        print(f"| drain {n} (events/s) | {ours:.0f} | {pgq10:.0f} | {pgq_free:.0f} | {proc:.0f} | "
-              f"{ratio(ours, pgq10)} | {ratio(ours, pgq_free)} | {ratio(ours, proc)} |")
+        print(
+            f"| drain {n} (events/s) | {ours:.0f} | {pgq10:.0f} | {pgq_free:.0f} | {proc:.0f} | "
+            f"{ratio(ours, pgq10)} | {ratio(ours, pgq_free)} | {ratio(ours, proc)} |"
+        )
     for rate in args.rates:
         by = {r["system"]: r for r in results["latency"] if r["rate"] == rate}
         floors = [f["insert_notify_to_listen"]["p50"] for f in results.get("floor", []) if f["rate"] == rate]
         if by:
             cells = " | ".join(f"{by[s]['p50']:.2f} / {by[s]['p99']:.2f}" for s in ("talvix", "pgqueuer"))
-            print(f"| wake-up p50 / p99 at {rate:g}/s (ms; floor p50 {floors[0]:.2f}) | {cells} | | "
-                  f"{by['procrastinate']['p50']:.2f} / {by['procrastinate']['p99']:.2f} | | | |")
+            print(
+                f"| wake-up p50 / p99 at {rate:g}/s (ms; floor p50 {floors[0]:.2f}) | {cells} | | "
+                f"{by['procrastinate']['p50']:.2f} / {by['procrastinate']['p99']:.2f} | | | |"
+            )
     engine.RESULTS.mkdir(parents=True, exist_ok=True)
     out = engine.RESULTS / f"peers-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.write_text(json.dumps(results, indent=2))

@@ -1,11 +1,68 @@
 """Talvix Worker's engine: Postgres LISTEN/NOTIFY events, claimed, run and logged.
 
-Handlers use only what this module exports:
+It knows nothing of the product: an application (Talvix's is `handlers/`) uses what this module
+exports, and nothing deeper:
 
-    from listeners import Context, PermanentError, Skip, agent, enqueue
+    agents      agent, Agent, Context, Event, WatchPayload, UUIDRowEvent, Skip, PermanentError, enqueue
+    database    connect, CONNECTION_ERRORS, transient, sql_folder, query (the engine's statements),
+                create_database, drop_database, migrate, LocalPostgres (a private cluster)
+    processes   Settings, load_settings, load, Worker, cli
+    extending   add_migrations (its schema), add_secret_fields (redacted and never returned),
+                Panel, add_panel, add_dashboard_route (the operators' dashboard), add_gauges (/metrics)
+    HTTP        Refused, error, json_errors, json_response, read_json, MAX_BODY_BYTES (for its servers)
 """
 
+from listeners import cli
+from listeners.dashboard import Panel, add_panel
+from listeners.dashboard import add_route as add_dashboard_route
+from listeners.database import CONNECTION_ERRORS, connect, create_database, drop_database, query, transient
+from listeners.database import sql_dir as sql_folder
 from listeners.enqueue import enqueue
-from listeners.registry import Context, Event, PermanentError, Skip, WatchPayload, agent
+from listeners.http_api import MAX_BODY_BYTES, Refused, error, json_errors, json_response, read_json
+from listeners.local_postgres import LocalPostgres
+from listeners.log_format import add_secret_fields
+from listeners.metrics import add_gauges
+from listeners.migrations import add_folder as add_migrations
+from listeners.migrations import migrate
+from listeners.registry import REGISTRY, Agent, Context, Event, PermanentError, Skip, UUIDRowEvent, WatchPayload, agent
+from listeners.settings import Settings, load, load_settings
+from listeners.worker import Worker
 
-__all__ = ["Context", "Event", "PermanentError", "Skip", "WatchPayload", "agent", "enqueue"]
+__all__ = [
+    "CONNECTION_ERRORS",
+    "MAX_BODY_BYTES",
+    "REGISTRY",
+    "Agent",
+    "Context",
+    "Event",
+    "LocalPostgres",
+    "Panel",
+    "PermanentError",
+    "Refused",
+    "Settings",
+    "Skip",
+    "UUIDRowEvent",
+    "WatchPayload",
+    "Worker",
+    "add_dashboard_route",
+    "add_gauges",
+    "add_migrations",
+    "add_panel",
+    "add_secret_fields",
+    "agent",
+    "cli",
+    "connect",
+    "create_database",
+    "drop_database",
+    "enqueue",
+    "error",
+    "json_errors",
+    "json_response",
+    "load",
+    "load_settings",
+    "migrate",
+    "query",
+    "read_json",
+    "sql_folder",
+    "transient",
+]

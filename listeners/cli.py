@@ -55,15 +55,23 @@ def print_table(title: str, rows: Sequence[asyncpg.Record | dict[str, Any]], col
 
 def progress_bar() -> Progress:
     """A transient progress bar for long operations; shown only when a person watches a terminal."""
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=progress_console, transient=True, refresh_per_second=4,
-                    disable=not progress_console.is_terminal)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=progress_console,
+        transient=True,
+        refresh_per_second=4,
+        disable=not progress_console.is_terminal,
+    )
 
 
 # ---------------------------------------------------------------------------------------- commands
 
 
 async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    load_handlers(settings)  # an application adds its migrations when imported
     conn = await database.connect(settings)
     try:
         with progress_bar() as bar:
@@ -89,13 +97,20 @@ async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_db_status(args: argparse.Namespace, settings: Settings) -> int:
+    load_handlers(settings)
     conn = await database.connect(settings)
     try:
         states = await migrations.status(conn)
     finally:
         await conn.close()
-    rows = [{"migration": s.migration.path.name, "applied": "yes" if s.applied else "no",
-             "note": "CHANGED since applied" if s.changed_since_applied else ""} for s in states]
+    rows = [
+        {
+            "migration": s.migration.path.name,
+            "applied": "yes" if s.applied else "no",
+            "note": "CHANGED since applied" if s.changed_since_applied else "",
+        }
+        for s in states
+    ]
     if args.json:
         print_json(rows)
     else:
@@ -118,15 +133,19 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_logs(args: argparse.Namespace, settings: Settings) -> int:
     conn = await database.connect(settings)
     try:
-        rows = await conn.fetch(database.query("recent_logs"), args.agent, args.status,
-                                UUID(args.user) if args.user else None, args.limit)
+        rows = await conn.fetch(
+            database.query("recent_logs"), args.agent, args.status, UUID(args.user) if args.user else None, args.limit
+        )
     finally:
         await conn.close()
     if args.json:
         print_json([dict(r) for r in rows])
     else:
-        print_table("agent_logs (newest first)", rows,
-                    ["created_at", "agent_name", "status", "duration_ms", "records_processed", "event_id", "error_message"])
+        print_table(
+            "agent_logs (newest first)",
+            rows,
+            ["created_at", "agent_name", "status", "duration_ms", "records_processed", "event_id", "error_message"],
+        )
     return EXIT_OK
 
 
@@ -139,9 +158,24 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json([dict(r) for r in rows])
     else:
-        print_table(f"Agents, last {args.hours:g} h", rows,
-                    ["agent", "completed", "failed", "skipped", "failure_rate", "p50_ms", "p95_ms",
-                     "pending", "due", "running", "oldest_due_seconds", "workers"])
+        print_table(
+            f"Agents, last {args.hours:g} h",
+            rows,
+            [
+                "agent",
+                "completed",
+                "failed",
+                "skipped",
+                "failure_rate",
+                "p50_ms",
+                "p95_ms",
+                "pending",
+                "due",
+                "running",
+                "oldest_due_seconds",
+                "workers",
+            ],
+        )
     return EXIT_OK
 
 
@@ -151,8 +185,13 @@ async def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
         rows = await conn.fetch(
             "SELECT relation::text AS relation, agent, operation, condition, delay, columns, dedup "
             "FROM talvix.watch($1::regclass, $2, $3, $4, $5, $6, $7)",
-            args.table, args.agent, [op.strip().upper() for op in args.on.split(",")], args.when,
-            timedelta(seconds=args.delay), args.columns.split(",") if args.columns else None, args.dedup,
+            args.table,
+            args.agent,
+            [op.strip().upper() for op in args.on.split(",")],
+            args.when,
+            timedelta(seconds=args.delay),
+            args.columns.split(",") if args.columns else None,
+            args.dedup,
         )
     finally:
         await conn.close()
@@ -198,32 +237,15 @@ async def cmd_enqueue(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     conn = await database.connect(settings)
     try:
-        event_id = await enqueue(conn, args.agent, payload, user_id=args.user, dedup_key=args.dedup_key,
-                                 delay_seconds=args.delay, source="cli")
+        event_id = await enqueue(
+            conn, args.agent, payload, user_id=args.user, dedup_key=args.dedup_key, delay_seconds=args.delay, source="cli"
+        )
     finally:
         await conn.close()
     if args.json:
         print_json({"event_id": event_id})
     else:
         console.print(f"enqueued event {event_id}" if event_id else "an event with that dedup key is already pending")
-    return EXIT_OK
-
-
-async def cmd_gateway(args: argparse.Namespace, settings: Settings | None) -> int:
-    from handlers import gateway
-    from listeners.settings import load
-
-    gateway_settings = load(gateway.GatewaySettings)
-    log_format.protect(gateway_settings.database_url, gateway_settings.jwt_secret, gateway_settings.aes_session_key)
-    task = asyncio.current_task()
-    assert task is not None
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, task.cancel)
-    try:
-        await gateway.serve(gateway_settings)
-    except asyncio.CancelledError:
-        pass
     return EXIT_OK
 
 
@@ -259,8 +281,10 @@ async def cmd_bench(args: argparse.Namespace, settings: Settings | None) -> int:
     except ModuleNotFoundError as exc:
         if exc.name not in ("bench", f"bench.{args.suite}"):
             raise RuntimeError(f"the benchmarks need the [bench] extra: pip install -e '.[bench]' ({exc})") from exc
-        raise RuntimeError("the benchmarks live in the repository's bench/ folder: "
-                           "run `talvix bench` from an editable install of a checkout (make installs one)") from exc
+        raise RuntimeError(
+            "the benchmarks live in the repository's bench/ folder: "
+            "run `talvix bench` from an editable install of a checkout (make installs one)"
+        ) from exc
     options = [o for o in args.options if o != "--json"]
     as_json = args.json or len(options) < len(args.options)  # --json before or after the suite's name
     try:
@@ -275,31 +299,32 @@ async def cmd_bench(args: argparse.Namespace, settings: Settings | None) -> int:
     return EXIT_OK
 
 
-async def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
-    from listeners import demo
-
-    return await demo.run(keep_running=args.keep_running)
-
-
 # ---------------------------------------------------------------------------------------- parser
 
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def add_command(sub: Any, name: str, func: Command, help_text: str, example: str) -> argparse.ArgumentParser:
+    """One subcommand: `func(args, settings)` returns the exit code. Every command takes --json."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        name, help=help_text, description=f"{help_text}\n\nexample: {example}", formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.set_defaults(func=func, needs_settings=True)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    return p
+
+
+def build_parser(extend: Callable[[Any], None] | None = None) -> argparse.ArgumentParser:
+    """The engine's commands; `extend(subparsers)` adds an application's (see `add_command`)."""
     parser = argparse.ArgumentParser(
         prog="talvix",
         description="Talvix Worker: Postgres LISTEN/NOTIFY agents. Settings come from the environment "
-                    "(DATABASE_URL, TALVIX_*), e.g. `doppler run -- talvix worker`.",
+        "(DATABASE_URL, TALVIX_*), e.g. `doppler run -- talvix worker`.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, func: Command, help_text: str, example: str, parent: Any = sub) -> argparse.ArgumentParser:
-        p = parent.add_parser(name, help=help_text, description=f"{help_text}\n\nexample: {example}",
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-        p.set_defaults(func=func)
-        p.add_argument("--json", action="store_true", help="machine-readable output")
-        return p
+        return add_command(parent, name, func, help_text, example)
 
     db = sub.add_parser("db", help="schema migrations").add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     p = add("migrate", cmd_migrate, "apply pending SQL migrations", "talvix db migrate --dry-run", db)
@@ -318,8 +343,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("stats", cmd_stats, "per-agent counts, p50/p95 duration, failure rate and backlog", "talvix stats --hours 1")
     p.add_argument("--hours", type=float, default=24.0)
 
-    p = add("watch", cmd_watch, "attach an agent to a table (talvix.watch)",
-            "talvix watch public.job_applications auto_apply --on INSERT,UPDATE --when \"NEW.auto_status = 'queued'\"")
+    p = add(
+        "watch",
+        cmd_watch,
+        "attach an agent to a table (talvix.watch)",
+        "talvix watch public.job_applications auto_apply --on INSERT,UPDATE --when \"NEW.auto_status = 'queued'\"",
+    )
     p.add_argument("table")
     p.add_argument("agent")
     p.add_argument("--on", default="INSERT", help="INSERT, UPDATE and/or DELETE, comma-separated")
@@ -335,15 +364,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("triggers", cmd_triggers, "list attached agents (talvix.watches)", "talvix triggers")
 
-    p = add("enqueue", cmd_enqueue, "add one event by hand", "talvix enqueue fit_scorer --payload '{\"mode\": \"full\"}'")
+    p = add("enqueue", cmd_enqueue, "add one event by hand", 'talvix enqueue fit_scorer --payload \'{"mode": "full"}\'')
     p.add_argument("agent")
     p.add_argument("--payload", default="{}")
     p.add_argument("--user")
     p.add_argument("--dedup-key")
     p.add_argument("--delay", type=float, default=0.0)
 
-    p = add("retry", cmd_retry, "run failed or cancelled events again (attempts start over)",
-            "talvix retry 1042 1043   |   talvix retry --failed-agent fit_scorer --hours 2")
+    p = add(
+        "retry",
+        cmd_retry,
+        "run failed or cancelled events again (attempts start over)",
+        "talvix retry 1042 1043   |   talvix retry --failed-agent fit_scorer --hours 2",
+    )
     p.add_argument("event_ids", nargs="*", type=int)
     p.add_argument("--failed-agent", help="every failed event of this agent in the last --hours")
     p.add_argument("--hours", type=float, default=24.0)
@@ -351,27 +384,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("cancel", cmd_cancel, "cancel events that have not started", "talvix cancel 1042")
     p.add_argument("event_ids", nargs="+", type=int)
 
-    add("gateway", cmd_gateway, "run the public session-capture gateway (its own process and database role)",
-        "GATEWAY_DATABASE_URL=… SUPABASE_JWT_SECRET=… AES_SESSION_KEY=… talvix gateway")
-
-    p = add("bench", cmd_bench, "benchmarks that print numbers: the engine alone, or beside PgQueuer and Procrastinate "
-            "(in fresh databases on DATABASE_URL's server, else 127.0.0.1:5432, else a private cluster); "
-            "results are also written to bench/results/",
-            "talvix bench engine drain --events 5000   |   talvix bench peers --skip-latency   |   "
-            "talvix bench engine --help")
+    p = add(
+        "bench",
+        cmd_bench,
+        "benchmarks that print numbers: the engine alone, or beside PgQueuer and Procrastinate "
+        "(in fresh databases on DATABASE_URL's server, else 127.0.0.1:5432, else a private cluster); "
+        "results are also written to bench/results/",
+        "talvix bench engine drain --events 5000   |   talvix bench peers --skip-latency   |   talvix bench engine --help",
+    )
     p.add_argument("suite", choices=["engine", "peers"])
     p.add_argument("options", nargs=argparse.REMAINDER, help="the suite's own options (talvix bench engine --help)")
-
-    p = add("demo", cmd_demo, "run a worker and demo rows on a local Postgres (or DATABASE_URL)", "talvix demo")
-    p.add_argument("--keep-running", action="store_true", help="leave the worker running after the demo rows")
+    p.set_defaults(needs_settings=False)
+    if extend is not None:
+        extend(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def main(argv: Sequence[str] | None = None, extend: Callable[[Any], None] | None = None) -> int:
+    """The engine's command line. An application adds its own commands with `extend(subparsers)`
+    (see handlers/app/cli.py); a command that sets `needs_settings=False` runs without the worker's
+    settings."""
+    args = build_parser(extend).parse_args(argv)
     settings: Settings | None = None
-    if args.func not in (cmd_demo, cmd_gateway, cmd_bench):
+    if args.needs_settings:
         overrides = {"agents": args.agents} if getattr(args, "agents", None) else {}
         try:
             settings = load_settings(**overrides)
@@ -383,7 +418,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         log_format.configure("INFO")
     try:
-        return asyncio.run(args.func(args, settings))
+        code: int = asyncio.run(args.func(args, settings))
+        return code
     except (ValueError, SettingsError) as exc:
         print(f"talvix: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -2,9 +2,10 @@
 
 One page, no build step: it polls /dashboard/data every 2 seconds and shows, per agent, the runs of
 the last hour and day by status, failure rate, p50/p95, backlog, oldest due age and who holds what;
-today's LinkedIn budget and the users the guard paused; the latest failures with a link to their
-screenshot; the next pending events; the attached triggers. Failed events can be retried and
-pending ones cancelled.
+the latest failures; the next pending events; the attached triggers. Failed events can be retried
+and pending ones cancelled. An application adds panels of its own tables with `add_panel` (Talvix
+shows its LinkedIn budget, the users the guard paused and auto-apply failures with their
+screenshots: handlers/app/panels.py) and signed-in routes with `add_route`.
 
 Sign-in: a form posts the admin secret (compared in constant time); the answer is an HttpOnly,
 SameSite=Strict cookie (Secure behind TLS) holding when it was issued and an HMAC of that under the
@@ -18,13 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
 from aiohttp import web
 
 from listeners import database
@@ -34,7 +36,41 @@ if TYPE_CHECKING:
     from listeners.worker import Worker
 
 COOKIE = "talvix_admin"
-PAGE = (Path(__file__).parent / "dashboard.html")
+PAGE = Path(__file__).parent / "dashboard.html"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One more table on the dashboard: `read(conn)` returns its rows (dicts of JSON-able values).
+
+    `links` turns a column into a link: column → URL template over the row's values, e.g.
+    {"screenshot": "/dashboard/screenshots/{application_id}.png"} (rows whose template values are
+    missing show no link). `meter` = (used column, limit column) draws a bar from the first row.
+    """
+
+    key: str
+    title: str
+    columns: list[str]
+    read: Callable[[asyncpg.Connection], Awaitable[list[dict[str, Any]]]]
+    links: dict[str, str] = field(default_factory=dict)
+    meter: tuple[str, str] | None = None
+
+
+_panels: list[Panel] = []
+_routes: list[tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]] = []
+
+
+def add_panel(panel: Panel) -> None:
+    if all(p.key != panel.key for p in _panels):
+        _panels.append(panel)
+
+
+def add_route(method: str, path: str, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> None:
+    """A route under /dashboard/ that only a signed-in operator reaches (401 otherwise)."""
+    if not path.startswith("/dashboard/"):
+        raise ValueError(f"dashboard routes live under /dashboard/, not {path}")
+    if all(r[1] != path for r in _routes):
+        _routes.append((method, path, handler))
 
 
 SESSION_SECONDS = 8 * 3600
@@ -105,15 +141,27 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
         return session_age(admin_secret, request.cookies.get(COOKIE, ""), time.time()) is not None
 
     def start_session(response: web.StreamResponse, request: web.Request) -> None:
-        response.set_cookie(COOKIE, session_token(admin_secret, int(time.time())), httponly=True, samesite="Strict",
-                            path="/dashboard", max_age=SESSION_SECONDS, secure=behind_tls(request))
+        response.set_cookie(
+            COOKIE,
+            session_token(admin_secret, int(time.time())),
+            httponly=True,
+            samesite="Strict",
+            path="/dashboard",
+            max_age=SESSION_SECONDS,
+            secure=behind_tls(request),
+        )
 
     async def page(request: web.Request) -> web.Response:
         if not signed_in(request):
             return web.Response(text=LOGIN, content_type="text/html", status=401)
-        return web.Response(text=PAGE.read_text(), content_type="text/html",
-                            headers={"Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'; "
-                                                                "script-src 'unsafe-inline'; img-src 'self'"})
+        return web.Response(
+            text=PAGE.read_text(),
+            content_type="text/html",
+            headers={
+                "Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'; "
+                "script-src 'unsafe-inline'; img-src 'self'"
+            },
+        )
 
     async def login(request: web.Request) -> web.Response:
         if not same_origin(request):
@@ -121,13 +169,18 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
         address, now = request.remote or "unknown", time.time()
         wait = throttle.retry_after(address, now)
         if wait > 0:
-            return web.Response(text=LOGIN.replace("<!--error-->", "<p class=err>Too many wrong sign-ins: wait a minute.</p>"),
-                                content_type="text/html", status=429, headers={"Retry-After": str(int(wait) + 1)})
+            return web.Response(
+                text=LOGIN.replace("<!--error-->", "<p class=err>Too many wrong sign-ins: wait a minute.</p>"),
+                content_type="text/html",
+                status=429,
+                headers={"Retry-After": str(int(wait) + 1)},
+            )
         form = await request.post()
         if not secret_matches(str(form.get("secret", "")), admin_secret):
             throttle.failed(address, now)
-            return web.Response(text=LOGIN.replace("<!--error-->", "<p class=err>Wrong secret.</p>"),
-                                content_type="text/html", status=403)
+            return web.Response(
+                text=LOGIN.replace("<!--error-->", "<p class=err>Wrong secret.</p>"), content_type="text/html", status=403
+            )
         response = web.HTTPSeeOther("/dashboard")
         start_session(response, request)
         raise response
@@ -142,12 +195,24 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
             failures = await conn.fetch(database.query("dashboard_failures"))
             pending = await conn.fetch(database.query("dashboard_pending"))
             watches = await conn.fetch(database.query("watches"))
-            budget = await conn.fetchrow("SELECT used, day_limit, kill_switch_on FROM talvix.linkedin_budget_today")
-            paused = await conn.fetch(database.query("paused_users"))
-        body: dict[str, Any] = {"agents": [agent_row(r, hour.get(r["agent"])) for r in day],
-                                "failures": [dict(r) for r in failures], "pending": [dict(r) for r in pending],
-                                "triggers": [dict(r) for r in watches], "budget": dict(budget) if budget else None,
-                                "paused_users": [dict(r) for r in paused]}
+            panels = [
+                {
+                    "key": p.key,
+                    "title": p.title,
+                    "columns": p.columns,
+                    "links": p.links,
+                    "meter": p.meter,
+                    "rows": await p.read(conn),
+                }
+                for p in _panels
+            ]
+        body: dict[str, Any] = {
+            "agents": [agent_row(r, hour.get(r["agent"])) for r in day],
+            "failures": [dict(r) for r in failures],
+            "pending": [dict(r) for r in pending],
+            "triggers": [dict(r) for r in watches],
+            "panels": panels,
+        }
         response = json_response(body)
         age = session_age(admin_secret, request.cookies.get(COOKIE, ""), time.time())
         if age is not None and age > RENEW_AFTER_SECONDS:
@@ -170,20 +235,22 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
             return error(409, f"event {event_id} cannot be {'retried' if action == 'retry' else 'cancelled'} now")
         return json_response({"event_id": event_id, "action": action})
 
-    async def screenshot(request: web.Request) -> web.StreamResponse:
-        if not signed_in(request):
-            return error(401, "sign in first")
-        folder = (Path(os.environ.get("STORAGE_ROOT", "/storage")) / "screenshots").resolve()
-        path = (folder / request.match_info["name"]).resolve()
-        if path.parent != folder or path.suffix != ".png" or not path.exists():  # no path tricks
-            return error(404, "no such screenshot")
-        return web.FileResponse(path)
+    def signed_in_only(
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            if not signed_in(request):
+                return error(401, "sign in first")
+            return await handler(request)
+
+        return guarded
 
     app.router.add_get("/dashboard", page)
     app.router.add_post("/dashboard/login", login)
     app.router.add_get("/dashboard/data", data)
     app.router.add_post(r"/dashboard/events/{event_id}/{action:retry|cancel}", act)
-    app.router.add_get("/dashboard/screenshots/{name}", screenshot)
+    for method, path, handler in _routes:
+        app.router.add_route(method, path, signed_in_only(handler))
 
 
 LOGIN = """<!doctype html><html><head><meta charset=utf-8><title>Talvix · sign in</title>

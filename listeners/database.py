@@ -1,4 +1,4 @@
-"""Database access: connections, pools and the SQL kept in `sql/queries/*.sql`."""
+"""Database access: connections, pools, and the engine's SQL kept in `sql/engine/queries/*.sql`."""
 
 from __future__ import annotations
 
@@ -20,8 +20,13 @@ from listeners.settings import Settings
 # none of them may die of it. InternalClientError is asyncpg's own state error on a connection the
 # server cut mid-operation (seen during a server restart).
 CONNECTION_ERRORS: tuple[type[Exception], ...] = (
-    OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+    OSError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
 )
+CONNECTION_ERRORS_OR_TIMEOUT: tuple[type[Exception], ...] = (TimeoutError, *CONNECTION_ERRORS)
+
 
 def transient(exc: BaseException) -> bool:
     """Whether `exc` means the connection or the server is (for now) unavailable, so the same
@@ -54,15 +59,15 @@ def sql_dir() -> Path:
     """The `sql/` folder: beside the package in a checkout, inside it in an installed wheel."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "sql", here.parent / "sql"):
-        if (candidate / "migrations").is_dir():
+        if (candidate / "engine").is_dir():
             return candidate
     raise FileNotFoundError(f"no sql/ folder found next to {here}")
 
 
 @functools.cache
-def query(name: str) -> str:
-    """The text of `sql/queries/<name>.sql`."""
-    return (sql_dir() / "queries" / f"{name}.sql").read_text()
+def query(name: str, part: str = "engine") -> str:
+    """The text of `sql/<part>/queries/<name>.sql` (`part` is engine, or product for Talvix's own)."""
+    return (sql_dir() / part / "queries" / f"{name}.sql").read_text()
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -150,4 +155,3 @@ async def drop_database(server_dsn: str, name: str) -> None:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
-

@@ -27,6 +27,7 @@ async def enqueue(
     """
     if isinstance(user_id, str):
         user_id = UUID(user_id)
-    return await db.fetchval(
+    event_id: int | None = await db.fetchval(
         database.query("enqueue"), agent, payload or {}, user_id, dedup_key, source, float(delay_seconds)
     )
+    return event_id

@@ -25,12 +25,10 @@ from uuid import UUID
 
 import pydantic
 from aiohttp import web
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
 
-from listeners import database, json_body
+from listeners import database, json_body, log_format, metrics
 from listeners.enqueue import enqueue
-from listeners.run_waiters import RunWaiters
+from listeners.run_waiters import FINISHED, RunWaiters
 
 if TYPE_CHECKING:
     from listeners.worker import Worker
@@ -39,23 +37,13 @@ log = logging.getLogger("talvix.http")
 MAX_BODY_BYTES = 64 * 1024
 MAX_WAIT_SECONDS = 300.0
 WAITERS_TASK = web.AppKey("waiters_task", asyncio.Task)
-# Never in a response, at any depth (seed: stripSensitive, done once for every response here).
-SECRET_KEYS = frozenset({"session_encrypted", "session_iv", "tokens_encrypted", "tokens_iv", "cookies",
-                         "oauth_access_token", "oauth_refresh_token"})
-
-# In-process run metrics, filled by the outcome writer.
-METRICS = CollectorRegistry()
-RUNS = Counter("talvix_runs", "Agent runs finished by this worker", ["agent", "status"], registry=METRICS)
-LOOP_LAG = Histogram("talvix_event_loop_lag_seconds", "How late the worker's event loop woke up (a blocked loop)",
-                     registry=METRICS, buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30))
-RUN_SECONDS = Histogram("talvix_run_duration_seconds", "Agent run duration", ["agent"], registry=METRICS,
-                        buckets=(0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300))
 
 
 def strip_secrets(value: Any) -> Any:
+    """Secret fields never leave in a response, at any depth (the seed's stripSensitive, done once
+    for every response here)."""
     if isinstance(value, dict):
-        return {k: strip_secrets(v) for k, v in value.items()
-                if not (k in SECRET_KEYS or str(k).startswith("oauth_"))}
+        return {k: strip_secrets(v) for k, v in value.items() if not log_format.is_secret_field(k)}
     if isinstance(value, list | tuple):
         return [strip_secrets(v) for v in value]
     return value
@@ -76,6 +64,18 @@ class Refused(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+def seed_answer(run: dict[str, Any]) -> dict[str, Any]:
+    """A finished run in the seed's body, exactly: the words callers of the earlier backend read.
+    A skipped run did what it should (nothing), so it is a success."""
+    failed = run["status"] == "failed"
+    return {
+        "status": "failed" if failed else "success",
+        "duration_ms": run["duration_ms"],
+        "records_processed": None if failed else run["records_processed"],
+        "error": (run["error_message"] or "")[:500] if failed else None,
+    }
 
 
 @web.middleware
@@ -150,23 +150,22 @@ def build_app(worker: Worker) -> web.Application:
         if wait and worker.waiters.full():
             wait = 0.0  # past the cap of concurrent waiters: answered at once, the event still queued
         event_id = await enqueue(worker.http_pool, name, body.payload, user_id=body.user_id, source="http")
+        assert event_id is not None  # no dedup key: always a new event
         run = await worker.waiters.wait(event_id, wait) if wait else None
-        if run is None:
-            return json_response({"status": "pending", "event_id": event_id, "duration_ms": None,
-                                  "records_processed": None, "error": None}, status=202)
-        return json_response({"status": run["status"], "event_id": event_id, "duration_ms": run["duration_ms"],
-                              "records_processed": run["records_processed"], "error": run["error_message"]},
-                             status=200 if run["status"] != "started" else 202)
+        if run is None or run["event_status"] not in FINISHED:
+            return json_response({"status": "pending", "event_id": event_id}, status=202)
+        return json_response(seed_answer(run))
 
     async def healthz(request: web.Request) -> web.Response:
         now = time.time()
-        try:
-            assert worker.http_pool is not None
-            async with asyncio.timeout(2):
-                await worker.http_pool.fetchval("SELECT 1")
-            database_ok = True
-        except (TimeoutError, AssertionError, *database.CONNECTION_ERRORS):
-            database_ok = False
+        database_ok = False
+        if worker.http_pool is not None:  # None while the app is starting or stopping
+            try:
+                async with asyncio.timeout(2):
+                    await worker.http_pool.fetchval("SELECT 1")
+                database_ok = True
+            except database.CONNECTION_ERRORS_OR_TIMEOUT:
+                pass
         notifier = worker.notifier
         listening = notifier.connected.is_set()
         body = {
@@ -183,14 +182,10 @@ def build_app(worker: Worker) -> web.Application:
         }
         return json_response(body, status=200 if body["status"] == "ok" else 503)
 
-    async def metrics(request: web.Request) -> web.Response:
+    async def prometheus(request: web.Request) -> web.Response:
         assert worker.http_pool is not None
-        rows = await worker.http_pool.fetch(database.query("metrics"))
-        registry = CollectorRegistry()
-        registry.register(_Snapshot(rows))
-        text = generate_latest(METRICS) + generate_latest(registry)
-        return web.Response(body=text, content_type="text/plain", charset="utf-8",
-                            headers={"X-Content-Type-Options": "nosniff"})
+        text = await metrics.exposition(worker.http_pool)
+        return web.Response(body=text, content_type="text/plain", charset="utf-8", headers={"X-Content-Type-Options": "nosniff"})
 
     async def open_reads(app: web.Application) -> None:
         # The API's reads and ?wait get a small pool of their own: a flood of requests can never
@@ -212,36 +207,12 @@ def build_app(worker: Worker) -> web.Application:
     app.on_cleanup.append(close_reads)
     app.router.add_post("/api/agents/{agent}", run_agent)
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/metrics", prometheus)
     if settings.admin_secret is not None:
         from listeners import dashboard
 
         dashboard.add_routes(app, worker, settings.admin_secret.get_secret_value())
     return app
-
-
-class _Snapshot:
-    """Database-backed gauges, read once per scrape."""
-
-    def __init__(self, rows: list[Any]) -> None:
-        self.rows = rows
-
-    def collect(self) -> Any:
-        events = GaugeMetricFamily("talvix_events", "Events by agent and status (pending and running now; "
-                                   "finished ones still kept)", labels=["agent", "status"])
-        oldest = GaugeMetricFamily("talvix_oldest_due_seconds", "Age of the oldest due pending event", labels=["agent"])
-        budget_used = GaugeMetricFamily("talvix_linkedin_actions_used", "LinkedIn actions used today (UTC)")
-        budget_limit = GaugeMetricFamily("talvix_linkedin_actions_limit", "LinkedIn actions allowed today (UTC)")
-        for row in self.rows:
-            if row["kind"] == "events":
-                events.add_metric([row["agent"], row["status"]], row["value"])
-            elif row["kind"] == "oldest_due":
-                oldest.add_metric([row["agent"]], row["value"])
-            elif row["kind"] == "linkedin_used":
-                budget_used.add_metric([], row["value"])
-            elif row["kind"] == "linkedin_limit":
-                budget_limit.add_metric([], row["value"])
-        yield from (events, oldest, budget_used, budget_limit)
 
 
 async def start(worker: Worker) -> web.AppRunner:

@@ -21,7 +21,6 @@ log = logging.getLogger("talvix.janitor")
 JANITOR_LOCK = 7_347_102
 
 
-
 async def delete_expired(pool: asyncpg.Pool) -> tuple[int, int] | None:
     """One pass; None when another worker holds the lock or pg_cron owns the job."""
     async with pool.acquire() as conn:

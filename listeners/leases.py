@@ -52,8 +52,7 @@ class LeaseKeeper:
                 try:
                     if conn is None or conn.is_closed():
                         conn = await database.connect(self.settings, server_settings=database.BOOKKEEPING_SETTINGS)
-                    await conn.execute(database.query("renew_leases"), held, self.settings.worker_id,
-                                       self.settings.lease_seconds)
+                    await conn.execute(database.query("renew_leases"), held, self.settings.worker_id, self.settings.lease_seconds)
                     self.renewals += 1
                 except Exception as exc:  # noqa: BLE001 - keep renewing: a lost connection is opened again next time
                     log.warning("could not renew %d lease(s): %s", len(held), exc)

@@ -1,10 +1,11 @@
 """Log lines: one per record, UTC timestamps with milliseconds, logger name, level, message — with
 secrets taken out of every line, tracebacks included.
 
-Two kinds of secret are redacted: known values (the AES key, the agent secret, the JWT secret, the
-database password: `redactor.add(value)` at start-up), and anything logged as a secret field
-(session_encrypted, session_iv, oauth_*, tokens, cookies, passwords, secret headers), whatever its
-value.
+Two kinds of secret are redacted: known values (the agent and admin secrets, the database
+password, an application's keys: `redactor.add(value)` at start-up), and anything logged as a
+secret field (passwords, cookies, secret headers, and the fields an application names with
+`add_secret_fields`, e.g. Talvix's session_encrypted and oauth_*), whatever its value. The HTTP API
+drops the same fields from every response (`is_secret_field`).
 """
 
 from __future__ import annotations
@@ -16,14 +17,35 @@ import time
 from typing import TextIO
 
 REDACTED = "[redacted]"
-_SECRET_FIELD = re.compile(
-    r"""(?ix)
-    (?P<key>\b(?:session_encrypted|session_iv|tokens_encrypted|tokens_iv|oauth_[a-z_]+|cookies?|password|
-                 x-agent-secret|authorization|aes_session_key|supabase_jwt_secret|agent_secret)\b)
-    (?P<sep>["']?\s*[:=]\s*)
-    (?P<value>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\[[^\]]*\]|\{[^}]*\}|Bearer\s+\S+|[^\s,;}\]]+)
-    """
-)
+_secret_fields = {"cookie", "cookies", "password", "x-agent-secret", "authorization", "agent_secret", "admin_secret"}
+_secret_prefixes: set[str] = set()
+
+
+def _secret_field_pattern() -> re.Pattern[str]:
+    names = [re.escape(n) for n in sorted(_secret_fields)] + [re.escape(p) + "[a-z_]+" for p in sorted(_secret_prefixes)]
+    return re.compile(
+        rf"""(?ix)
+        (?P<key>\b(?:{"|".join(names)})\b)
+        (?P<sep>["']?\s*[:=]\s*)
+        (?P<value>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\[[^\]]*\]|\{{[^}}]*\}}|Bearer\s+\S+|[^\s,;}}\]]+)
+        """
+    )
+
+
+_SECRET_FIELD = _secret_field_pattern()
+
+
+def add_secret_fields(*names: str, prefixes: tuple[str, ...] = ()) -> None:
+    """Fields whose values are secret wherever they appear: redacted from logs, dropped from API answers."""
+    global _SECRET_FIELD
+    _secret_fields.update(n.lower() for n in names)
+    _secret_prefixes.update(p.lower() for p in prefixes)
+    _SECRET_FIELD = _secret_field_pattern()
+
+
+def is_secret_field(name: object) -> bool:
+    key = str(name).lower()
+    return key in _secret_fields or any(key.startswith(p) for p in _secret_prefixes)
 
 
 class RedactSecrets(logging.Filter):
@@ -59,7 +81,7 @@ _make_record = logging.getLogRecordFactory()
 
 def _redacted_record(*args: object, **kwargs: object) -> logging.LogRecord:
     # Every record, whichever handler ends up writing it (ours, a library's, a test's capture).
-    record = _make_record(*args, **kwargs)  # type: ignore[arg-type]
+    record = _make_record(*args, **kwargs)
     redactor.filter(record)
     return record
 
@@ -103,10 +125,8 @@ def redact_value(value: object) -> object:
 
 
 class UTCFormatter(logging.Formatter):
-    converter = time.gmtime
-
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
-        return time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created)) + f".{int(record.msecs):03d}Z"
+        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
 
 
 def configure(level: str = "INFO", stream: TextIO | None = None) -> None:

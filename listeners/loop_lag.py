@@ -25,5 +25,8 @@ async def run(observe: Callable[[float], None], interval: float = INTERVAL, warn
         lag = max(0.0, loop.time() - started - interval)
         observe(lag)
         if lag >= warn_after:
-            log.warning("the event loop was blocked for %.1f s: a handler did blocking work (an import, file I/O, "
-                        "CPU-bound parsing) on it; move it to a thread (asyncio.to_thread) or into the agent's setup", lag)
+            log.warning(
+                "the event loop was blocked for %.1f s: a handler did blocking work (an import, file I/O, "
+                "CPU-bound parsing) on it; move it to a thread (asyncio.to_thread) or into the agent's setup",
+                lag,
+            )

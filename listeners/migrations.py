@@ -1,6 +1,9 @@
-"""Numbered SQL migrations from `sql/migrations/`, applied in order and recorded in the database.
+"""Numbered SQL migrations, applied in order and recorded in the database.
 
-Each file runs in its own transaction under an advisory lock, so two workers starting at once
+The engine's are in `sql/engine/migrations/`; an application adds its own folder with `add_folder`
+(Talvix's product does, from `sql/product/migrations/`, when `handlers` is imported). All folders
+share one sequence of numbers, so a database built from engine and product has one order, and
+the engine alone applies just its own. Each file runs in its own transaction under an advisory lock, so two workers starting at once
 cannot apply the same migration twice, and a failing file leaves nothing half-applied. A file
 already applied whose text has since changed is reported, never re-run.
 """
@@ -18,6 +21,10 @@ from listeners.database import sql_dir
 
 # Any constant shared by every Talvix process; it only has to differ from other apps' locks.
 MIGRATION_LOCK = 7_347_101
+# Set for every migration's transaction. A migration that waits for a table lock behind a long
+# transaction makes every later query on that table wait behind it: fail fast instead, and retry.
+LOCK_TIMEOUT = "10s"
+STATEMENT_TIMEOUT = "10min"
 
 _BOOKKEEPING = """
 CREATE SCHEMA IF NOT EXISTS talvix;
@@ -52,19 +59,33 @@ class MigrationStatus:
     changed_since_applied: bool
 
 
-def available(folder: Path | None = None) -> list[Migration]:
-    """Migrations on disk, ordered by their number (`007_name.sql`)."""
-    folder = folder or sql_dir() / "migrations"
+ENGINE_FOLDER = sql_dir() / "engine" / "migrations"
+_folders: list[Path] = [ENGINE_FOLDER]
+
+
+def add_folder(folder: Path) -> None:
+    """Migrate `folder` too (an application's own schema), merged with the engine's by number."""
+    if folder not in _folders:
+        _folders.append(folder)
+
+
+def folders() -> list[Path]:
+    return list(_folders)
+
+
+def available(search: list[Path] | None = None) -> list[Migration]:
+    """Migrations on disk in `search` (default: every added folder), ordered by number (`007_name.sql`)."""
     found = []
-    for path in sorted(folder.glob("*.sql")):
-        number, _, name = path.stem.partition("_")
-        if not number.isdigit():
-            raise ValueError(f"migration file {path.name} must start with its number, like 001_name.sql")
-        found.append(Migration(int(number), name, path))
+    for folder in search or _folders:
+        for path in sorted(folder.glob("*.sql")):
+            number, _, name = path.stem.partition("_")
+            if not number.isdigit():
+                raise ValueError(f"migration file {path.name} must start with its number, like 001_name.sql")
+            found.append(Migration(int(number), name, path))
     versions = [m.version for m in found]
     if len(versions) != len(set(versions)):
-        raise ValueError(f"two migration files share a number in {folder}")
-    return found
+        raise ValueError(f"two migration files share a number in {', '.join(map(str, search or _folders))}")
+    return sorted(found, key=lambda m: m.version)
 
 
 async def status(conn: asyncpg.Connection) -> list[MigrationStatus]:
@@ -73,13 +94,13 @@ async def status(conn: asyncpg.Connection) -> list[MigrationStatus]:
     if exists:
         applied = dict(await conn.fetch("SELECT version, checksum FROM talvix.schema_migrations"))
     return [
-        MigrationStatus(m, m.version in applied, m.version in applied and applied[m.version] != m.checksum)
-        for m in available()
+        MigrationStatus(m, m.version in applied, m.version in applied and applied[m.version] != m.checksum) for m in available()
     ]
 
 
-async def migrate(conn: asyncpg.Connection, dry_run: bool = False,
-                  on_start: Callable[[Migration, int], None] | None = None) -> list[Migration]:
+async def migrate(
+    conn: asyncpg.Connection, dry_run: bool = False, on_start: Callable[[Migration, int], None] | None = None
+) -> list[Migration]:
     """Apply every pending migration; returns the ones applied (or that would be, with dry_run).
     `on_start(migration, pending_count)` is called before each one (the CLI's progress bar)."""
     if dry_run:
@@ -93,13 +114,18 @@ async def migrate(conn: asyncpg.Connection, dry_run: bool = False,
             if on_start:
                 on_start(migration, len(pending))
             async with conn.transaction():
+                await conn.execute(
+                    f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'"
+                )
                 try:
                     await conn.execute(migration.sql)
                 except asyncpg.PostgresError as exc:
                     raise RuntimeError(f"migration {migration.path.name} failed: {exc}") from exc
                 await conn.execute(
                     "INSERT INTO talvix.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                    migration.version, migration.name, migration.checksum,
+                    migration.version,
+                    migration.name,
+                    migration.checksum,
                 )
             done.append(migration)
         return done

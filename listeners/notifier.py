@@ -45,7 +45,8 @@ class Notifier:
         while True:
             try:
                 self._conn = await database.connect(
-                    self.settings, timeout=10,
+                    self.settings,
+                    timeout=10,
                     server_settings={"application_name": f"talvix-listener {self.settings.worker_id}"[:63]},
                 )
                 self._lost.clear()

@@ -81,8 +81,7 @@ class OutcomeWriter:
             except Exception as exc:  # noqa: BLE001 - sorted below
                 if not database.transient(exc) or failures == 7:
                     # The close then writes each run's row whole (finish.sql): the record is late, not lost.
-                    log.error("could not open the log rows of %d run(s) (%s); they are written when the runs end",
-                              len(runs), exc)
+                    log.error("could not open the log rows of %d run(s) (%s); they are written when the runs end", len(runs), exc)
                     return
                 await asyncio.sleep(min(2.0, 0.05 * 2**failures) * random.uniform(0.5, 1.0))
 
@@ -142,9 +141,16 @@ class OutcomeWriter:
             return written
         (bad,) = batch
         log.error("could not record the outcome of event %d (%s); recording it as failed", bad.event_id, error)
-        replacement = dataclasses.replace(bad, event_status="failed", log_status="failed", retry_in=0.0, records=None,
-                                          metadata={}, refund_attempt=False,
-                                          error=f"the run's outcome could not be recorded: {error}"[:500])
+        replacement = dataclasses.replace(
+            bad,
+            event_status="failed",
+            log_status="failed",
+            retry_in=0.0,
+            records=None,
+            metadata={},
+            refund_attempt=False,
+            error=f"the run's outcome could not be recorded: {error}"[:500],
+        )
         try:
             await self._write([replacement])
         except Exception as exc:  # noqa: BLE001 - nothing more to try here: the lease runs out and the reaper takes it
@@ -156,13 +162,25 @@ class OutcomeWriter:
         await self.opened([o.event_id for o in batch])
         columns: list[list[Any]] = [[] for _ in range(11)]
         for o in batch:
-            row = (o.event_id, o.attempt, o.event_status, o.retry_in, o.error, o.agent, o.log_status,
-                   o.duration_ms, o.records, o.metadata, o.refund_attempt)
+            row = (
+                o.event_id,
+                o.attempt,
+                o.event_status,
+                o.retry_in,
+                o.error,
+                o.agent,
+                o.log_status,
+                o.duration_ms,
+                o.records,
+                o.metadata,
+                o.refund_attempt,
+            )
             for column, value in zip(columns, row, strict=True):
                 column.append(value)
         moved = (await self.pool.fetchrow(database.query("finish"), *columns, self.worker_id))["events_moved"]
         if moved < len(batch):
             log.warning(
-                "%d of %d outcome(s) arrived after their lease was taken over; the reaper had already "
-                "recovered those events", len(batch) - moved, len(batch),
+                "%d of %d outcome(s) arrived after their lease was taken over; the reaper had already recovered those events",
+                len(batch) - moved,
+                len(batch),
             )

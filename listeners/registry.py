@@ -86,7 +86,7 @@ class Context:
     event: Event
     db: asyncpg.Pool
     settings: Settings
-    log: logging.LoggerAdapter
+    log: logging.LoggerAdapter[logging.Logger]
     enqueue: Enqueue
     # The payload validated against the agent's payload_model, when it declares one.
     input: pydantic.BaseModel | None = None

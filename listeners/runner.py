@@ -28,7 +28,7 @@ from listeners.settings import Settings
 log = logging.getLogger("talvix.runner")
 
 
-class RunLogger(logging.LoggerAdapter):
+class RunLogger(logging.LoggerAdapter[logging.Logger]):
     """Prefixes every line a handler logs with its agent, event and attempt."""
 
     def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
@@ -158,10 +158,10 @@ class Runner:
                 self.on_capacity(agent.name)
 
     async def _execute(self, agent: Agent, event: Event) -> Outcome:
-        run_log = RunLogger(logging.getLogger(f"talvix.agent.{agent.name}"),
-                            {"agent": agent.name, "event_id": event.id, "attempt": event.attempt})
-        ctx = Context(event=event, db=self.pool, settings=self.settings, log=run_log,
-                      enqueue=self._enqueue_for(event))
+        run_log = RunLogger(
+            logging.getLogger(f"talvix.agent.{agent.name}"), {"agent": agent.name, "event_id": event.id, "attempt": event.attempt}
+        )
+        ctx = Context(event=event, db=self.pool, settings=self.settings, log=run_log, enqueue=self._enqueue_for(event))
         started = time.monotonic()
         deadline = asyncio.timeout(agent.timeout)
 
@@ -177,16 +177,18 @@ class Runner:
             if kw.get("error"):
                 kw["error"] = log_format.redactor.redact(kw["error"])
             metadata = log_format.redact_value(ctx.metadata)
-            return Outcome(event.id, event.attempt, event.agent, event_status, log_status, duration,
-                           metadata=metadata, **kw)
+            assert isinstance(metadata, dict)
+            return Outcome(event.id, event.attempt, event.agent, event_status, log_status, duration, metadata=metadata, **kw)
 
         try:
             if agent.payload_model is not None:
                 try:
                     ctx.input = agent.payload_model.model_validate(event.payload)
                 except pydantic.ValidationError as exc:
-                    raise PermanentError(f"malformed payload for {agent.name}: " + "; ".join(
-                        f"{'.'.join(map(str, e['loc'])) or 'payload'}: {e['msg']}" for e in exc.errors())) from None
+                    raise PermanentError(
+                        f"malformed payload for {agent.name}: "
+                        + "; ".join(f"{'.'.join(map(str, e['loc'])) or 'payload'}: {e['msg']}" for e in exc.errors())
+                    ) from None
             async with deadline:
                 result = await agent.handler(ctx)
             if result is not None and (isinstance(result, bool) or not isinstance(result, int)):
@@ -205,8 +207,10 @@ class Runner:
         except asyncio.CancelledError:
             if self.accepting:
                 raise
-            message = ("cancelled: the worker shut down before the run finished "
-                       f"(grace period {self.settings.shutdown_grace_seconds:g}s); the event will run again")
+            message = (
+                "cancelled: the worker shut down before the run finished "
+                f"(grace period {self.settings.shutdown_grace_seconds:g}s); the event will run again"
+            )
             run_log.warning("%s", message)
             return outcome("pending", "failed", error=message, refund_attempt=True)
         except TimeoutError as exc:
@@ -220,8 +224,12 @@ class Runner:
         base = agent.retry_base_seconds if agent.retry_base_seconds is not None else self.settings.retry_base_seconds
         cap = agent.retry_max_seconds if agent.retry_max_seconds is not None else self.settings.retry_max_seconds
         delay = retry_delay(event.attempt, base, cap)
-        return outcome("pending", "failed", retry_in=delay,
-                       error=f"{error} (attempt {event.attempt} of {event.max_attempts}, retrying in {delay:.1f}s)"[:500])
+        return outcome(
+            "pending",
+            "failed",
+            retry_in=delay,
+            error=f"{error} (attempt {event.attempt} of {event.max_attempts}, retrying in {delay:.1f}s)"[:500],
+        )
 
     def _enqueue_for(self, event: Event) -> Callable[..., Any]:
         async def follow_up(agent: str, payload: dict[str, Any] | None = None, **kwargs: Any) -> int | None:

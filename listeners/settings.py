@@ -29,9 +29,7 @@ def _default_worker_id() -> str:
 class Settings(BaseSettings):
     """Engine settings. Every name is read from the environment as TALVIX_<NAME>, except DATABASE_URL."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="TALVIX_", extra="ignore", case_sensitive=False, env_file=None, frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix="TALVIX_", extra="ignore", case_sensitive=False, env_file=None, frozen=True)
 
     # Required, and secret: it holds the password. LISTEN needs a session connection, so on
     # Supabase use the direct connection or the session pooler (port 5432), never port 6543.
@@ -40,8 +38,9 @@ class Settings(BaseSettings):
     worker_id: str = Field(default_factory=_default_worker_id)
     # Agents this worker serves; empty means every registered agent.
     agents: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    # Modules imported at start-up so their @agent handlers register themselves.
-    handler_modules: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["handlers"])
+    # Modules imported at start-up so their @agent handlers register themselves (the `talvix`
+    # command defaults this to Talvix's own, `handlers`; the engine alone knows of none).
+    handler_modules: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     lease_seconds: float = Field(default=60.0, gt=0)
     shutdown_grace_seconds: float = Field(default=30.0, ge=0)
@@ -110,19 +109,20 @@ def env_name(field_name: str, cls: type[BaseSettings] = Settings) -> str:
 def load(cls: type[S], **overrides: object) -> S:
     """Read settings of `cls` from the environment, failing with one message that names every problem."""
     try:
-        return cls(**overrides)
+        return cls(**overrides)  # type: ignore[arg-type]  # field values, not BaseSettings' own options
     except ValidationError as exc:
         missing = [env_name(str(e["loc"][0]), cls) for e in exc.errors() if e["type"] == "missing"]
-        invalid = [f"{env_name(str(e['loc'][0]), cls)}: {e['msg']}" if e["loc"] else e["msg"]
-                   for e in exc.errors() if e["type"] != "missing"]
+        invalid = [
+            f"{env_name(str(e['loc'][0]), cls)}: {e['msg']}" if e["loc"] else e["msg"]
+            for e in exc.errors()
+            if e["type"] != "missing"
+        ]
         parts = []
         if missing:
             parts.append("missing required settings: " + ", ".join(sorted(missing)))
         if invalid:
             parts.append("invalid settings: " + "; ".join(invalid))
-        raise SettingsError(
-            "; ".join(parts) + " (settings come from the environment, e.g. `doppler run -- talvix …`)"
-        ) from None
+        raise SettingsError("; ".join(parts) + " (settings come from the environment, e.g. `doppler run -- talvix …`)") from None
 
 
 def load_settings(**overrides: object) -> Settings:

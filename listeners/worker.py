@@ -26,7 +26,7 @@ from typing import Any
 
 import asyncpg
 
-from listeners import database, http_api, janitor, log_format, loop_lag, reaper
+from listeners import database, http_api, janitor, log_format, loop_lag, metrics, reaper
 from listeners.leases import LeaseKeeper
 from listeners.notifier import Notifier
 from listeners.outcomes import OutcomeWriter
@@ -88,7 +88,7 @@ class Worker:
         background = [
             self._spawn(self.notifier.run(), "notifier"),
             self._spawn(self.outcomes.run(), "outcomes"),
-            self._spawn(loop_lag.run(http_api.LOOP_LAG.observe), "loop_lag"),
+            self._spawn(loop_lag.run(metrics.LOOP_LAG.observe), "loop_lag"),
             self._spawn(reaper.run(self), "reaper"),
             self._spawn(janitor.run(self), "janitor"),
             self._spawn(self._ping_loop(), "ping"),
@@ -125,8 +125,7 @@ class Worker:
     def stop(self) -> None:
         """Begin a graceful shutdown (safe to call from a signal handler)."""
         if not self._stopping.is_set():
-            log.info("shutdown requested: no new claims; running handlers have %gs to finish",
-                     self.settings.shutdown_grace_seconds)
+            log.info("shutdown requested: no new claims; running handlers have %gs to finish", self.settings.shutdown_grace_seconds)
         self._stopping.set()
         self._wake.set()
 
@@ -143,7 +142,9 @@ class Worker:
                 await self.outcomes.opened([e.id for e in unstarted])
                 released, _ = await self.pool.fetchrow(
                     database.query("release"),
-                    [e.id for e in unstarted], [e.attempt for e in unstarted], self.settings.worker_id,
+                    [e.id for e in unstarted],
+                    [e.attempt for e in unstarted],
+                    self.settings.worker_id,
                 )
                 log.info("handed back %d claimed event(s) that had not started", released)
             except database.CONNECTION_ERRORS as exc:
@@ -153,7 +154,7 @@ class Worker:
             async with asyncio.timeout(30):
                 await self.outcomes.drained()
             await self.pool.execute(database.query("worker_stopped"), self.settings.worker_id)
-        except (TimeoutError, *database.CONNECTION_ERRORS) as exc:
+        except database.CONNECTION_ERRORS_OR_TIMEOUT as exc:
             # Their leases run out and another worker's reaper recovers those events.
             log.error("could not record every outcome before stopping (%s); leases will recover them", exc)
 
@@ -163,12 +164,17 @@ class Worker:
         async with self.pool.acquire() as conn:
             await conn.execute(
                 database.query("register_agents"),
-                [a.name for a in agents], [a.concurrency for a in agents],
-                [float(a.timeout) for a in agents], [a.max_attempts for a in agents],
+                [a.name for a in agents],
+                [a.concurrency for a in agents],
+                [float(a.timeout) for a in agents],
+                [a.max_attempts for a in agents],
             )
             await conn.execute(
                 database.query("register_worker"),
-                self.settings.worker_id, socket.gethostname(), os.getpid(), list(self.served),
+                self.settings.worker_id,
+                socket.gethostname(),
+                os.getpid(),
+                list(self.served),
             )
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
@@ -179,8 +185,7 @@ class Worker:
                 # A bug, not a lost connection (loops survive those): stop loudly, exit non-zero,
                 # and let the supervisor start a fresh worker; leases hand our events to others.
                 self.crash = t.exception()
-                log.critical("background loop %s crashed: %r; stopping the worker", name, t.exception(),
-                             exc_info=t.exception())
+                log.critical("background loop %s crashed: %r; stopping the worker", name, t.exception(), exc_info=t.exception())
                 self.stop()
 
         task.add_done_callback(crashed)
@@ -213,8 +218,8 @@ class Worker:
         if self.waiters is not None:
             self.waiters.poke()
         for o in outcomes:
-            http_api.RUNS.labels(o.agent, o.log_status).inc()
-            http_api.RUN_SECONDS.labels(o.agent).observe(o.duration_ms / 1000)
+            metrics.RUNS.labels(o.agent, o.log_status).inc()
+            metrics.RUN_SECONDS.labels(o.agent).observe(o.duration_ms / 1000)
         # A retry scheduled later than our timer would otherwise wait for the next poll.
         self._next_due = None
 
@@ -258,9 +263,12 @@ class Worker:
                 names = list(wanted)
                 try:
                     rows = await self.pool.fetch(
-                        claim_sql, names, [wanted[n] for n in names],
+                        claim_sql,
+                        names,
+                        [wanted[n] for n in names],
                         [self.served[n].max_attempts for n in names],
-                        self.settings.worker_id, self.settings.lease_seconds,
+                        self.settings.worker_id,
+                        self.settings.lease_seconds,
                     )
                 except database.CONNECTION_ERRORS as exc:
                     log.warning("claim failed (%s); retrying", exc)
@@ -270,11 +278,18 @@ class Worker:
                 self.claimed += len(rows)
                 got = Counter(r["agent"] for r in rows)
                 for row in rows:
-                    self.runner.submit(Event(
-                        id=row["id"], agent=row["agent"], payload=row["payload"], user_id=row["user_id"],
-                        attempt=row["attempts"], max_attempts=row["max_attempts"],
-                        created_at=row["created_at"], source=row["source"],
-                    ))
+                    self.runner.submit(
+                        Event(
+                            id=row["id"],
+                            agent=row["agent"],
+                            payload=row["payload"],
+                            user_id=row["user_id"],
+                            attempt=row["attempts"],
+                            max_attempts=row["max_attempts"],
+                            created_at=row["created_at"],
+                            source=row["source"],
+                        )
+                    )
                 if rows:
                     self.outcomes.open([(r["id"], r["attempts"]) for r in rows])
                 drained = [n for n in names if got[n] < wanted[n] and self._notified[n] == seen.get(n, 0)]

@@ -18,6 +18,7 @@ from typing import Any
 import asyncpg
 import pytest
 
+import handlers  # noqa: F401 - the product: its migrations, agents and extensions
 from listeners import database, migrations
 from listeners.local_postgres import LocalPostgres
 

@@ -29,13 +29,20 @@ import threading
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from handlers.apply.browser_runs import WorkerFolder
 
 T = TypeVar("T")
-FLAGS = ["--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update",
-         "--no-first-run", "--disable-sync", "--disable-quic", "--disable-gpu"]
+FLAGS = [
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--disable-gpu",
+]
 LOCAL_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 
 
@@ -74,7 +81,7 @@ class _Display:
     def acquire(cls) -> None:
         with cls.lock:
             if cls.users == 0:
-                from pyvirtualdisplay import Display
+                from pyvirtualdisplay.display import Display
 
                 cls.display = Display(visible=False, size=(1920, 1080))
                 cls.display.start()
@@ -134,9 +141,14 @@ class Browser:
         if not self.headless:
             _Display.acquire()
             self._display = True
-        self.driver = uc.Chrome(options=options, driver_executable_path=str(driver_copy),
-                                browser_executable_path=str(launcher), version_main=chromium_major(chromium_path()),
-                                headless=self.headless, user_data_dir=str(Path(self._folder) / "profile"))
+        self.driver = uc.Chrome(
+            options=options,
+            driver_executable_path=str(driver_copy),
+            browser_executable_path=str(launcher),
+            version_main=chromium_major(chromium_path()),
+            headless=self.headless,
+            user_data_dir=str(Path(self._folder) / "profile"),
+        )
         self.driver.set_window_size(*self.viewport)  # uc overrides --window-size: set it after start
 
     async def screenshot(self, path: Path) -> bool:
@@ -170,7 +182,7 @@ class Browser:
             self._folder = None
 
 
-def wait_until(driver: Any, seconds: float, condition: Callable[[Any], T]) -> T:
+def wait_until(driver: Any, seconds: float, condition: Callable[[Any], T | Literal[False]]) -> T:
     """WebDriverWait for `condition`, riding out a page that changes under it (a navigation or a
     re-render makes elements stale for a moment; that is not an answer)."""
     from selenium.common.exceptions import JavascriptException, NoSuchElementException, StaleElementReferenceException

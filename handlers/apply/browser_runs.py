@@ -89,7 +89,8 @@ def processes_of(folder: Path) -> set[int]:
 
 def _read_owner(folder: Path) -> dict[str, object] | None:
     try:
-        return json.loads((folder / OWNER).read_text())
+        owner: dict[str, object] = json.loads((folder / OWNER).read_text())
+        return owner
     except (OSError, ValueError):
         return None
 
@@ -158,9 +159,13 @@ class WorkerFolder:
         (draft / OWNER).write_text(json.dumps({"pid": pid, "start_ticks": ticks}))
         draft.rename(folder)
         cls._guardian = subprocess.Popen(
-            [sys.executable, "-m", "handlers.apply.browser_runs", str(folder)], stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)})
+            [sys.executable, "-m", "handlers.apply.browser_runs", str(folder)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+        )
         return folder
 
     @classmethod

@@ -9,7 +9,7 @@ option") that is not an answer; dropdowns may be comboboxes whose options appear
 
 `READ_JS` reads every control in a scope in one round trip and tags each with a
 `data-talvix-field` key, so filling finds the same element again whatever its id or name.
-`fill_form()` answers each field (profile first, then the model: handlers.form_answerer), uploads
+`fill_form()` answers each field (profile first, then the model: handlers.apply.form_answerer), uploads
 the document the field asks for, and raises ApplyOutcome('skipped') naming the first required
 question nobody can answer, before anything is sent.
 """
@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from handlers import document_files, form_answerer
+from handlers.apply import form_answerer
 from handlers.apply.browser import Browser, wait_until
 from handlers.apply.outcome import ApplyOutcome, Pace
+from handlers.skills import document_files
 
 READ_JS = r"""
 const scope = arguments[0] ? document.querySelector(arguments[0]) : document.body;
@@ -140,9 +141,11 @@ return out;
 """
 
 # Texts and markers of a captcha a person must solve (reCAPTCHA, hCaptcha, Arkose, LinkedIn's own).
-CAPTCHA_SELECTOR = (".g-recaptcha:not(.g-recaptcha-invisible), iframe[src*='recaptcha/api2/bframe'], "
-                    "iframe[title*='recaptcha challenge' i], .h-captcha, iframe[src*='hcaptcha'], #h-captcha, "
-                    "iframe[src*='arkoselabs'], #captcha-internal, #captcha")
+CAPTCHA_SELECTOR = (
+    ".g-recaptcha:not(.g-recaptcha-invisible), iframe[src*='recaptcha/api2/bframe'], "
+    "iframe[title*='recaptcha challenge' i], .h-captcha, iframe[src*='hcaptcha'], #h-captcha, "
+    "iframe[src*='arkoselabs'], #captcha-internal, #captcha"
+)
 
 
 @dataclass
@@ -245,10 +248,11 @@ def _pick_suggestion(driver: Any, element: Any, value: str, typed: bool) -> str:
     else:
         press(driver, element)
     listbox = element.get_attribute("aria-controls") or element.get_attribute("aria-owns")
-    option_css = (f"#{listbox} [role=option]" if listbox else "[role=option]") + \
-        ", .dropdown-results > div, .dropdown-location, .pac-item, ul.ui-autocomplete li"
+    option_css = (
+        f"#{listbox} [role=option]" if listbox else "[role=option]"
+    ) + ", .dropdown-results > div, .dropdown-location, .pac-item, ul.ui-autocomplete li"
 
-    def options(d: Any) -> list[Any] | bool:
+    def options(d: Any) -> list[Any] | Literal[False]:
         found = [o for o in d.find_elements(By.CSS_SELECTOR, option_css) if o.is_displayed() and o.text.strip()]
         return found or False
 
@@ -257,10 +261,10 @@ def _pick_suggestion(driver: Any, element: Any, value: str, typed: bool) -> str:
     exact = [o for o in found if o.text.strip().lower() == wanted]
     starts = [o for o in found if o.text.strip().lower().startswith(wanted)]
     contains = [o for o in found if wanted in o.text.strip().lower()]
-    choice = (exact or starts or contains or (found if typed else []))
+    choice = exact or starts or contains or (found if typed else [])
     if not choice:
         raise ApplyOutcome("skipped", f"no option of {value!r} is offered")
-    text = choice[0].text.strip()
+    text = str(choice[0].text).strip()
     press(driver, choice[0])
     return text
 
@@ -274,8 +278,11 @@ def put(driver: Any, item: Field, value: str) -> None:
         return
     element = _element(driver, item.selector)
     if item.type == "file":
-        driver.execute_script("arguments[0].style.display = 'block'; arguments[0].style.visibility = 'visible';"
-                              "arguments[0].removeAttribute('hidden');", element)
+        driver.execute_script(
+            "arguments[0].style.display = 'block'; arguments[0].style.visibility = 'visible';"
+            "arguments[0].removeAttribute('hidden');",
+            element,
+        )
         element.send_keys(value)
     elif item.tag == "select":
         Select(element).select_by_visible_text(value)
@@ -298,7 +305,7 @@ def combobox_options(driver: Any, item: Field) -> list[str]:
     element = _element(driver, item.selector)
     press(driver, element)
 
-    def options(d: Any) -> list[str] | bool:
+    def options(d: Any) -> list[str] | Literal[False]:
         found = [o.text.strip() for o in d.find_elements(By.CSS_SELECTOR, "[role=option]") if o.is_displayed()]
         return [t for t in found if t] or False
 
@@ -311,8 +318,16 @@ def combobox_options(driver: Any, item: Field) -> list[str]:
 LOCATION = re.compile(r"\b(location|city|where are you (based|located))\b", re.I)
 
 
-async def fill_form(browser: Browser, fields: list[Field], profile: dict[str, Any], documents: dict[str, Any],
-                    pace: Pace, *, site: str, refill: bool = False) -> None:
+async def fill_form(
+    browser: Browser,
+    fields: list[Field],
+    profile: dict[str, Any],
+    documents: dict[str, Any],
+    pace: Pace,
+    *,
+    site: str,
+    refill: bool = False,
+) -> None:
     """Answer and fill every field. Fields that already hold an answer keep it (LinkedIn prefills
     the account's email), unless `refill`. Raises ApplyOutcome('skipped') for a required question
     that neither the profile nor the model can answer."""
@@ -337,8 +352,9 @@ async def fill_form(browser: Browser, fields: list[Field], profile: dict[str, An
             continue
         if item.autocomplete and not item.options and not LOCATION.search(item.question):
             item.options = await browser.run(combobox_options, driver, item)
-        question = form_answerer.Question(label=item.question[:1000] or "(unlabelled field)", kind=item.kind,
-                                          options=item.options, required=item.required)
+        question = form_answerer.Question(
+            label=item.question[:1000] or "(unlabelled field)", kind=item.kind, options=item.options, required=item.required
+        )
         try:
             value = (await form_answerer.answer(question, profile)).value
         except form_answerer.Unanswerable as exc:

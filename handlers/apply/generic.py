@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from handlers import document_files
 from handlers.apply import form_fields
 from handlers.apply.browser import Browser, wait_until
 from handlers.apply.outcome import ApplyOutcome, Pace
+from handlers.skills import document_files
 
 WAIT_SECONDS = 15  # for a page or a form to render; real sites hydrate slowly
 
@@ -32,11 +32,24 @@ class Site:
     form: str = "form"
     submit: str = "button[type=submit], input[type=submit], input[type=button][value*='Submit' i], button[id*=submit]"
     confirmed_selector: str = "#application_confirmation, .application-confirmation, #thanks"
-    confirmed_text: tuple[str, ...] = ("thank you for applying", "application submitted", "application has been received",
-                                       "thanks for applying", "application was submitted")
-    closed_text: tuple[str, ...] = ("no longer accepting", "position has been filled", "job is closed", "no longer available",
-                                    "no longer open", "job you are looking for is no longer", "couldn't find anything here",
-                                    "this job has expired", "posting has closed")
+    confirmed_text: tuple[str, ...] = (
+        "thank you for applying",
+        "application submitted",
+        "application has been received",
+        "thanks for applying",
+        "application was submitted",
+    )
+    closed_text: tuple[str, ...] = (
+        "no longer accepting",
+        "position has been filled",
+        "job is closed",
+        "no longer available",
+        "no longer open",
+        "job you are looking for is no longer",
+        "couldn't find anything here",
+        "this job has expired",
+        "posting has closed",
+    )
     captcha: str = form_fields.CAPTCHA_SELECTOR
     # A posting page whose form is one click away (Lever's "Apply for this job").
     apply_link: str | None = None
@@ -59,14 +72,17 @@ def page_state(driver: Any, site: Site) -> str:
     def visible(d: Any, css: str) -> bool:
         return any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, css))
 
-    def state(d: Any) -> str | bool:
+    def state(d: Any) -> str | Literal[False]:
         if visible(d, site.captcha):
             return "captcha"
         text = d.find_element(By.TAG_NAME, "body").text.lower()
         if any(t in text for t in site.closed_text):
             return "closed"
-        forms = [f for f in d.find_elements(By.CSS_SELECTOR, site.form)
-                 if f.find_elements(By.CSS_SELECTOR, "input:not([type=hidden]), textarea, select")]
+        forms = [
+            f
+            for f in d.find_elements(By.CSS_SELECTOR, site.form)
+            if f.find_elements(By.CSS_SELECTOR, "input:not([type=hidden]), textarea, select")
+        ]
         if forms:
             return "form"
         if site.apply_link and visible(d, site.apply_link):
@@ -130,7 +146,7 @@ def after_submit(driver: Any, site: Site) -> str:
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
 
-    def verdict(d: Any) -> str | bool:
+    def verdict(d: Any) -> str | Literal[False]:
         if d.find_elements(By.CSS_SELECTOR, site.confirmed_selector):
             return "confirmed"
         if any(t in d.find_element(By.TAG_NAME, "body").text.lower() for t in site.confirmed_text):
@@ -146,8 +162,17 @@ def after_submit(driver: Any, site: Site) -> str:
         return "unknown"
 
 
-async def apply(browser: Browser, url: str, profile: dict[str, Any], documents: dict[str, Any], *, submit: bool,
-                on_submitting: Callable[[], Awaitable[None]], pace: Pace, site: Site = GENERIC) -> str:
+async def apply(
+    browser: Browser,
+    url: str,
+    profile: dict[str, Any],
+    documents: dict[str, Any],
+    *,
+    submit: bool,
+    on_submitting: Callable[[], Awaitable[None]],
+    pace: Pace,
+    site: Site = GENERIC,
+) -> str:
     """Fill the form at `url`; submit it when `submit`. Returns 'submitted' or 'awaiting_review',
     or raises ApplyOutcome."""
     from selenium.common.exceptions import TimeoutException

@@ -20,6 +20,8 @@ SITE = Site(
     "Greenhouse",
     form="form#application_form, form#application-form, form.application--form, #application form, form",
     submit="#submit_app, button[type=submit], input[type=submit]",
-    uploads=(("resume", "form#s3_upload_for_resume input[type=file]"),
-             ("cover_letter", "form#s3_upload_for_cover_letter input[type=file]")),
+    uploads=(
+        ("resume", "form#s3_upload_for_resume input[type=file]"),
+        ("cover_letter", "form#s3_upload_for_cover_letter input[type=file]"),
+    ),
 )

@@ -21,7 +21,7 @@ first (auto_apply's `on_submitting`).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from handlers.apply import form_fields
@@ -60,7 +60,7 @@ return {signature: [heading, progress ? (progress.value || progress.getAttribute
 def page_state(driver: Any) -> str:
     from selenium.webdriver.common.by import By
 
-    def state(d: Any) -> str | bool:
+    def state(d: Any) -> str | Literal[False]:
         path = urlsplit(d.current_url).path
         if any(part in path for part in AUTH_WALL):
             return "signed_out"
@@ -83,10 +83,10 @@ def step(driver: Any) -> dict[str, Any]:
     """The modal's current step once it has rendered (a step button is shown)."""
     from selenium.webdriver.common.by import By
 
-    def rendered(d: Any) -> dict[str, Any] | bool:
+    def rendered(d: Any) -> dict[str, Any] | Literal[False]:
         if DAILY_LIMIT_TEXT in d.find_element(By.TAG_NAME, "body").text.lower():
             raise ApplyOutcome("skipped", "LinkedIn says this account exceeded its daily application limit: try tomorrow")
-        now = d.execute_script(STEP_JS, MODAL)
+        now: dict[str, Any] | None = d.execute_script(STEP_JS, MODAL)
         if now and (any(t in now["text"] for t in SENT_TEXT) or set(now["buttons"]) & STEP_LABELS.keys()):
             return now
         return False
@@ -108,7 +108,7 @@ def advance(driver: Any, button: str, before: dict[str, Any]) -> str:
 
     form_fields.press(driver, driver.find_element(By.CSS_SELECTOR, f":is({MODAL}) {STEP_BUTTONS[button]}"))
 
-    def changed(d: Any) -> str | bool:
+    def changed(d: Any) -> str | Literal[False]:
         now = d.execute_script(STEP_JS, MODAL)
         if now is None:
             return "moved"
@@ -129,15 +129,22 @@ def sent(driver: Any) -> bool:
     from selenium.webdriver.common.by import By
 
     try:
-        wait_until(driver, STEP_WAIT,
-            lambda d: any(t in d.find_element(By.TAG_NAME, "body").text.lower() for t in SENT_TEXT))
+        wait_until(driver, STEP_WAIT, lambda d: any(t in d.find_element(By.TAG_NAME, "body").text.lower() for t in SENT_TEXT))
     except TimeoutException:
         return False
     return True
 
 
-async def apply(browser: Browser, job_url: str, profile: dict[str, Any], documents: dict[str, Any], *, submit: bool,
-                on_submitting: Callable[[], Awaitable[None]], pace: Pace) -> str:
+async def apply(
+    browser: Browser,
+    job_url: str,
+    profile: dict[str, Any],
+    documents: dict[str, Any],
+    *,
+    submit: bool,
+    on_submitting: Callable[[], Awaitable[None]],
+    pace: Pace,
+) -> str:
     """Apply through Easy Apply; returns 'submitted' or 'awaiting_review', or raises ApplyOutcome."""
     from selenium.common.exceptions import TimeoutException
 
@@ -148,11 +155,13 @@ async def apply(browser: Browser, job_url: str, profile: dict[str, Any], documen
         state = await browser.run(page_state, driver)
     except TimeoutException:
         raise ApplyOutcome("failed_not_found", "the Easy Apply button never appeared") from None
-    outcomes = {"signed_out": ("failed_session", "LinkedIn shows its sign-in wall: the session is signed out"),
-                "captcha": ("failed_captcha", "LinkedIn asked for a security check (checkpoint or captcha)"),
-                "applied": ("already_applied", "LinkedIn says this job was already applied to"),
-                "closed": ("failed_closed", "the job is no longer accepting applications"),
-                "external": ("skipped", "this job has no Easy Apply: LinkedIn sends applicants to the company's site")}
+    outcomes = {
+        "signed_out": ("failed_session", "LinkedIn shows its sign-in wall: the session is signed out"),
+        "captcha": ("failed_captcha", "LinkedIn asked for a security check (checkpoint or captcha)"),
+        "applied": ("already_applied", "LinkedIn says this job was already applied to"),
+        "closed": ("failed_closed", "the job is no longer accepting applications"),
+        "external": ("skipped", "this job has no Easy Apply: LinkedIn sends applicants to the company's site"),
+    }
     if state in outcomes:
         raise ApplyOutcome(*outcomes[state])
     try:

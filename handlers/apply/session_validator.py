@@ -12,7 +12,7 @@ fixture site).
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -20,8 +20,8 @@ import asyncpg
 
 from handlers.apply.browser import Browser, wait_until
 from handlers.apply.outcome import ApplyOutcome
-from handlers.session_crypto import SealedSession, SessionCryptoError, load_key, open_session
-from listeners.registry import PermanentError
+from handlers.skills.session_crypto import SealedSession, SessionCryptoError, load_key, open_session
+from listeners import PermanentError
 
 MAX_CONSECUTIVE_FAILURES = 3
 # Markers of a signed-in LinkedIn page (the global navigation's "Me" menu) and of its sign-in walls.
@@ -49,7 +49,7 @@ def _inject(driver: Any, cookies: list[dict[str, Any]]) -> None:
 def _signed_in(driver: Any) -> bool:
     from selenium.webdriver.common.by import By
 
-    def state(d: Any) -> str | bool:
+    def state(d: Any) -> str | Literal[False]:
         if any(part in urlsplit(d.current_url).path for part in AUTH_WALL):
             return "wall"
         if d.find_elements(By.CSS_SELECTOR, LOGGED_IN):
@@ -66,23 +66,37 @@ async def record_failure(db: asyncpg.Pool | asyncpg.Connection, user_id: UUID, p
     failures = await db.fetchval(
         "UPDATE public.user_connections SET consecutive_failures = consecutive_failures + 1, last_validated_at = now(), "
         "is_valid = consecutive_failures + 1 < $3 WHERE user_id = $1 AND platform = $2 RETURNING consecutive_failures",
-        user_id, platform, MAX_CONSECUTIVE_FAILURES)
+        user_id,
+        platform,
+        MAX_CONSECUTIVE_FAILURES,
+    )
     if failures is not None and failures >= MAX_CONSECUTIVE_FAILURES:
-        await db.execute("UPDATE public.users SET auto_apply_paused = true, auto_apply_paused_reason = $2 WHERE id = $1",
-                         user_id, f"{platform} session failed {failures} times in a row ({reason}): reconnect it")
+        await db.execute(
+            "UPDATE public.users SET auto_apply_paused = true, auto_apply_paused_reason = $2 WHERE id = $1",
+            user_id,
+            f"{platform} session failed {failures} times in a row ({reason}): reconnect it",
+        )
     return failures or 0
 
 
 async def sign_in(db: asyncpg.Pool | asyncpg.Connection, browser: Browser, user_id: UUID, platform: str) -> None:
     """Load the stored session into the browser; raises ApplyOutcome('failed_session') if it does not work."""
-    row = await db.fetchrow("SELECT session_encrypted, session_iv, session_version, is_valid FROM public.user_connections "
-                            "WHERE user_id = $1 AND platform = $2", user_id, platform)
+    row = await db.fetchrow(
+        "SELECT session_encrypted, session_iv, session_version, is_valid FROM public.user_connections "
+        "WHERE user_id = $1 AND platform = $2",
+        user_id,
+        platform,
+    )
     if row is None or not row["is_valid"]:
         raise ApplyOutcome("failed_session", f"no valid {platform} session: the user must reconnect it")
     try:
         key = load_key(os.environ.get("AES_SESSION_KEY"))
-        cookies = open_session(key, SealedSession(row["session_encrypted"], row["session_iv"], row["session_version"]),
-                               user_id=str(user_id), platform=platform)
+        cookies = open_session(
+            key,
+            SealedSession(row["session_encrypted"], row["session_iv"], row["session_version"]),
+            user_id=str(user_id),
+            platform=platform,
+        )
     except SessionCryptoError as exc:
         await record_failure(db, user_id, platform, str(exc))
         raise ApplyOutcome("failed_session", f"the stored session cannot be opened: {exc}") from None
@@ -98,8 +112,12 @@ async def sign_in(db: asyncpg.Pool | asyncpg.Connection, browser: Browser, user_
     if not await browser.run(_signed_in, driver):
         failures = await record_failure(db, user_id, platform, "signed out")
         raise ApplyOutcome("failed_session", f"the {platform} session is signed out (failure {failures} in a row)")
-    await db.execute("UPDATE public.user_connections SET consecutive_failures = 0, last_validated_at = now() "
-                     "WHERE user_id = $1 AND platform = $2", user_id, platform)
+    await db.execute(
+        "UPDATE public.user_connections SET consecutive_failures = 0, last_validated_at = now() "
+        "WHERE user_id = $1 AND platform = $2",
+        user_id,
+        platform,
+    )
 
 
 def require_key() -> None:

@@ -59,8 +59,10 @@ SECRETS = {
 
 def failed_event(event_id: int | None = None) -> str:
     """SQL for a fit_scorer event that failed a moment ago (with the example's id, when given)."""
-    columns, values = "agent, payload, status, attempts, finished_at, last_error", \
-        "'fit_scorer', '{}', 'failed', 5, now(), 'example failure'"
+    columns, values = (
+        "agent, payload, status, attempts, finished_at, last_error",
+        "'fit_scorer', '{}', 'failed', 5, now(), 'example failure'",
+    )
     if event_id is None:
         return f"INSERT INTO talvix.events ({columns}) VALUES ({values})"
     return f"INSERT INTO talvix.events (id, {columns}) OVERRIDING SYSTEM VALUE VALUES ({event_id}, {values})"
@@ -71,7 +73,7 @@ SEEDS = {
     "1042": failed_event(1042),
     "1043": failed_event(1043),
     "1044": "INSERT INTO talvix.events (id, agent, payload, run_after) "
-            "OVERRIDING SYSTEM VALUE VALUES (1044, 'fit_scorer', '{}', now() + interval '1 hour')",
+    "OVERRIDING SYSTEM VALUE VALUES (1044, 'fit_scorer', '{}', now() + interval '1 hour')",
     "--failed-agent fit_scorer": failed_event(),
 }
 
@@ -86,8 +88,11 @@ class Block:
         """The block's shell lines, continuations joined, comment-only and empty lines dropped; for a
         systemd unit (```ini), its ExecStart line with the unit's paths pointing at this checkout."""
         if self.language == "ini":
-            return [line.partition("=")[2].replace("/usr/bin/doppler", "doppler").replace("/opt/talvix/.venv/bin/", "")
-                    for line in self.text.splitlines() if line.startswith("ExecStart=")]
+            return [
+                line.partition("=")[2].replace("/usr/bin/doppler", "doppler").replace("/opt/talvix/.venv/bin/", "")
+                for line in self.text.splitlines()
+                if line.startswith("ExecStart=")
+            ]
         joined = re.sub(r"\\\n\s*", " ", self.text)
         return [line.strip() for line in joined.splitlines() if line.strip() and not line.strip().startswith("#")]
 
@@ -97,8 +102,9 @@ def blocks(document: Path) -> list[Block]:
     text = document.read_text()
     for match in re.finditer(r"^```(\w*)\n(.*?)^```", text, flags=re.S | re.M):
         language = match.group(1)
-        assert language not in ("bash", "shell", "console", "shell-session"), \
+        assert language not in ("bash", "shell", "console", "shell-session"), (
             f"{document.name}: write commands as ```sh so the guide test runs them"
+        )
         if language in ("sh", "sql", "ini"):
             line = text[: match.start()].count("\n") + 1
             found.append(Block(language, f"{document.relative_to(REPO)}:{line}", match.group(2)))
@@ -123,8 +129,7 @@ class Scenario:
     substitutions_used: set[str] = field(default_factory=set)
 
     def replacements(self) -> dict[str, str]:
-        gateway_url = self.database_url.replace("postgresql://postgres@",
-                                                f"postgresql://talvix_gateway_login:{GATEWAY_PASSWORD}@")
+        gateway_url = self.database_url.replace("postgresql://postgres@", f"postgresql://talvix_gateway_login:{GATEWAY_PASSWORD}@")
         return {SUPABASE_URLS["worker"]: self.database_url, SUPABASE_URLS["gateway"]: gateway_url}
 
     def localise(self, command: str) -> str:
@@ -141,17 +146,20 @@ class Scenario:
         if not bin_dir.exists():
             bin_dir.mkdir()
             doppler = bin_dir / "doppler"
-            doppler.write_text(f"#!/bin/sh\nexec {sys.executable} -m tests.support.doppler_standin \"$@\"\n")
+            doppler.write_text(f'#!/bin/sh\nexec {sys.executable} -m tests.support.doppler_standin "$@"\n')
             doppler.chmod(0o755)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TALVIX_", "DATABASE_URL", "GATEWAY_"))}
-        return {**env, **SECRETS,
-                "PATH": f"{bin_dir}:{Path(sys.executable).parent}:{env['PATH']}",
-                "PYTHONPATH": str(REPO),
-                "DATABASE_URL": self.database_url,
-                "TALVIX_GATEWAY_PORT": str(self.ports["8081"]),
-                "STORAGE_ROOT": str(self.tmp / "storage"),
-                "DOPPLER_STANDIN_STORE": str(self.tmp / "doppler.json"),
-                "TALVIX_LOG_LEVEL": "WARNING"}
+        return {
+            **env,
+            **SECRETS,
+            "PATH": f"{bin_dir}:{Path(sys.executable).parent}:{env['PATH']}",
+            "PYTHONPATH": str(REPO),
+            "DATABASE_URL": self.database_url,
+            "TALVIX_GATEWAY_PORT": str(self.ports["8081"]),
+            "STORAGE_ROOT": str(self.tmp / "storage"),
+            "DOPPLER_STANDIN_STORE": str(self.tmp / "doppler.json"),
+            "TALVIX_LOG_LEVEL": "WARNING",
+        }
 
     async def seed(self, command: str) -> None:
         for trigger, sql in SEEDS.items():
@@ -160,8 +168,9 @@ class Scenario:
                 self.seeded.add(trigger)
 
     async def listeners(self) -> int:
-        return await self.conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                        "AND application_name LIKE 'talvix-listener%'")
+        return await self.conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'talvix-listener%'"
+        )
 
 
 @contextlib.asynccontextmanager
@@ -182,8 +191,7 @@ async def scenario(pg_server: str, tmp: Path) -> AsyncIterator[Scenario]:
 
 def run_line(command: str, env: dict[str, str], source: str, log: Path) -> None:
     with log.open("w+") as out:
-        result = subprocess.run(["bash", "-c", command], env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
-                                timeout=900)
+        result = subprocess.run(["bash", "-c", command], env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, timeout=900)
         out.seek(0)
         output = out.read()
     assert result.returncode == 0, f"{source}: `{command}` exited {result.returncode}:\n{output[-3000:]}"
@@ -193,8 +201,9 @@ def run_line(command: str, env: dict[str, str], source: str, log: Path) -> None:
 @contextlib.contextmanager
 def long_running(command: str, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     out = log.open("wb")
-    proc = subprocess.Popen(["bash", "-c", command], env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        ["bash", "-c", command], env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         yield proc
     finally:
@@ -244,8 +253,12 @@ async def run_block(block: Block, run: Scenario) -> None:
             before = await run.listeners()
             proc = stack.enter_context(long_running(command, env, log))
             started.append((line, proc, log))
-            await wait_for(functools.partial(ready, run, command, proc, log, before), timeout=60, interval=0.1,
-                           message=f"{block.source}: `{line}` to be ready")
+            await wait_for(
+                functools.partial(ready, run, command, proc, log, before),
+                timeout=60,
+                interval=0.1,
+                message=f"{block.source}: `{line}` to be ready",
+            )
         for line, proc, log in started:  # stopped as an operator would: SIGTERM, then a clean exit
             os.killpg(proc.pid, signal.SIGTERM)
             code = proc.wait(60)

@@ -27,14 +27,17 @@ pytestmark = pytest.mark.browser
 def step_shown(site: LinkedInSite, index: int) -> Callable[[], Awaitable[bool]]:
     async def check() -> bool:
         return any(e["type"] == "step" and e.get("index") == index for e in site.events)
+
     return check
 
 
-async def test_sigterm_mid_apply_hands_the_application_back(linkedin: LinkedInSite, db: asyncpg.Connection,
-                                                            database_url: str, tmp_path: Path) -> None:
+async def test_sigterm_mid_apply_hands_the_application_back(
+    linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str, tmp_path: Path
+) -> None:
     uid, app = await linkedin_application(db, linkedin)
-    await db.execute("INSERT INTO talvix.events (agent, payload) VALUES ('auto_apply', $1)",
-                     {"application_id": str(app), "now": True})
+    await db.execute(
+        "INSERT INTO talvix.events (agent, payload) VALUES ('auto_apply', $1)", {"application_id": str(app), "now": True}
+    )
     env = worker_environment()
     settings = {"handler_modules": "handlers", "agents": "auto_apply", "shutdown_grace_seconds": 0.5}
     stopped = WorkerProcess(database_url, tmp_path / "stopped.log", "stopped", extra_env=env, **settings)
@@ -46,26 +49,35 @@ async def test_sigterm_mid_apply_hands_the_application_back(linkedin: LinkedInSi
     assert event["status"] == "pending"
     assert await daily_count(db, uid) == 1  # the slot it holds, kept for the resumed run
     async with running_worker(database_url, handlers=REGISTRY.values(), agents=["auto_apply"]):
-        await wait_for(lambda: db.fetchval("SELECT auto_status = 'submitted' FROM job_applications WHERE id = $1", app),
-                       timeout=120, message="the resumed application submitted")
+        await wait_for(
+            lambda: db.fetchval("SELECT auto_status = 'submitted' FROM job_applications WHERE id = $1", app),
+            timeout=120,
+            message="the resumed application submitted",
+        )
     assert len(linkedin.submissions) == 1 and await daily_count(db, uid) == 1 and await budget_used(db) == 1
-    logs = [r["status"] for r in await db.fetch("SELECT status FROM agent_logs WHERE agent_name = 'auto_apply' "
-                                                "ORDER BY created_at")]
+    logs = [
+        r["status"] for r in await db.fetch("SELECT status FROM agent_logs WHERE agent_name = 'auto_apply' ORDER BY created_at")
+    ]
     assert logs == ["failed", "completed"]  # the cancelled run (recorded as such), then the one that finished
 
 
-async def test_a_browser_crash_is_retried_with_a_short_reason(linkedin: LinkedInSite, db: asyncpg.Connection,
-                                                              database_url: str, tmp_path: Path) -> None:
+async def test_a_browser_crash_is_retried_with_a_short_reason(
+    linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str, tmp_path: Path
+) -> None:
     uid, app = await linkedin_application(db, linkedin)
-    await db.execute("INSERT INTO talvix.events (agent, payload) VALUES ('auto_apply', $1)",
-                     {"application_id": str(app), "now": True})
+    await db.execute(
+        "INSERT INTO talvix.events (agent, payload) VALUES ('auto_apply', $1)", {"application_id": str(app), "now": True}
+    )
     async with running_worker(database_url, handlers=REGISTRY.values(), agents=["auto_apply"]):
         await wait_for(step_shown(linkedin, 2), timeout=90, message="the questions step")
         for pid in descendants(os.getpid()):  # the browser dies under the run, as an OOM kill would do it
             if "chromium" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")[0]:
                 os.kill(pid, signal.SIGKILL)
-        await wait_for(lambda: db.fetchval("SELECT auto_status = 'submitted' FROM job_applications WHERE id = $1", app),
-                       timeout=180, message="the retried application submitted")
+        await wait_for(
+            lambda: db.fetchval("SELECT auto_status = 'submitted' FROM job_applications WHERE id = $1", app),
+            timeout=180,
+            message="the retried application submitted",
+        )
     assert len(linkedin.submissions) == 1 and await daily_count(db, uid) == 1
     first = await db.fetchrow("SELECT status, error_message FROM agent_logs WHERE agent_name = 'auto_apply' ORDER BY created_at")
     assert first["status"] == "failed" and "retrying" in first["error_message"]

@@ -43,8 +43,9 @@ async def daily_count(db: asyncpg.Connection, uid: object) -> int:
     return await db.fetchval("SELECT daily_apply_count FROM users WHERE id = $1", uid)
 
 
-async def test_greenhouse_submits_with_real_question_text(greenhouse: gh.GreenhouseSite, db: asyncpg.Connection,
-                                                          database_url: str) -> None:
+async def test_greenhouse_submits_with_real_question_text(
+    greenhouse: gh.GreenhouseSite, db: asyncpg.Connection, database_url: str
+) -> None:
     uid, app = await new_application(db, greenhouse.job_url(), "greenhouse")
     row = await apply_now(db, database_url, app)
     assert row["auto_status"] == "submitted", row["failure_note"]
@@ -63,8 +64,9 @@ async def test_greenhouse_submits_with_real_question_text(greenhouse: gh.Greenho
     assert await daily_count(db, uid) == 1
 
 
-async def test_lever_takes_the_apply_step_and_answers_its_cards(lever: lv.LeverSite, db: asyncpg.Connection,
-                                                                 database_url: str) -> None:
+async def test_lever_takes_the_apply_step_and_answers_its_cards(
+    lever: lv.LeverSite, db: asyncpg.Connection, database_url: str
+) -> None:
     uid, app = await new_application(db, lever.posting_url(), "lever")
     row = await apply_now(db, database_url, app)
     assert row["auto_status"] == "submitted", row["failure_note"]
@@ -80,9 +82,11 @@ async def test_lever_takes_the_apply_step_and_answers_its_cards(lever: lv.LeverS
 
 
 def site_for(name: str) -> Any:
-    return {"greenhouse_classic": lambda: gh.GreenhouseSite(variant="classic"),
-            "greenhouse_job_boards": lambda: gh.GreenhouseSite(variant="job_boards"),
-            "lever": lv.LeverSite}[name]()
+    return {
+        "greenhouse_classic": lambda: gh.GreenhouseSite(variant="classic"),
+        "greenhouse_job_boards": lambda: gh.GreenhouseSite(variant="job_boards"),
+        "lever": lv.LeverSite,
+    }[name]()
 
 
 def url_of(site: Any) -> str:
@@ -90,11 +94,18 @@ def url_of(site: Any) -> str:
 
 
 @pytest.mark.parametrize("name", ["greenhouse_classic", "greenhouse_job_boards", "lever"])
-@pytest.mark.parametrize(("mode", "status"), [
-    ("closed", "failed_closed"), ("captcha", "failed_captcha"), ("extra_question", "skipped"), ("no_confirm", "needs_check"),
-])
-async def test_every_outcome_is_named(db: asyncpg.Connection, database_url: str, tmp_path: Path,
-                                      name: str, mode: str, status: str) -> None:
+@pytest.mark.parametrize(
+    ("mode", "status"),
+    [
+        ("closed", "failed_closed"),
+        ("captcha", "failed_captcha"),
+        ("extra_question", "skipped"),
+        ("no_confirm", "needs_check"),
+    ],
+)
+async def test_every_outcome_is_named(
+    db: asyncpg.Connection, database_url: str, tmp_path: Path, name: str, mode: str, status: str
+) -> None:
     site = site_for(name)
     site.mode = mode
     runner = await site.start()

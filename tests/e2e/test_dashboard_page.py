@@ -28,8 +28,7 @@ async def dashboard(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path
     monkeypatch.setenv("TALVIX_BROWSER_LOCAL_ONLY", "1")
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     agent = Agent("probe", probe_handler, max_attempts=1)
-    async with running_worker(database_url, [agent], http_port=0, agent_secret="agent-secret-x",
-                              admin_secret=ADMIN) as worker:
+    async with running_worker(database_url, [agent], http_port=0, agent_secret="agent-secret-x", admin_secret=ADMIN) as worker:
         yield f"http://127.0.0.1:{worker.http_port}"
 
 
@@ -83,8 +82,10 @@ async def test_dashboard_shows_live_numbers_and_retries(dashboard: str, db: asyn
             return lambda drv: drv.find_elements(By.CSS_SELECTOR, cell) and text_of(drv, cell) == expected
 
         # The numbers match the database.
-        counts = await db.fetchrow("SELECT count(*) FILTER (WHERE status = 'completed') AS c, "
-                                   "count(*) FILTER (WHERE status = 'failed') AS f FROM agent_logs")
+        counts = await db.fetchrow(
+            "SELECT count(*) FILTER (WHERE status = 'completed') AS c, "
+            "count(*) FILTER (WHERE status = 'failed') AS f FROM agent_logs"
+        )
         await browser.run(WebDriverWait(d, 15).until, shows(f"{counts['c']} / {counts['f']} / 0"))
         # It updates when new runs finish.
         await enqueue(db, "probe", {})
@@ -95,8 +96,11 @@ async def test_dashboard_shows_live_numbers_and_retries(dashboard: str, db: asyn
         button = f"button[data-retry='{failed}']"
         await browser.run(WebDriverWait(d, 15).until, lambda drv: drv.find_elements(By.CSS_SELECTOR, button))
         await browser.run(lambda: d.find_element(By.CSS_SELECTOR, button).click())
-        await wait_for(lambda: db.fetchval("SELECT status = 'completed' FROM talvix.events WHERE id = $1", failed),
-                       timeout=15, message="the retried event completed")
+        await wait_for(
+            lambda: db.fetchval("SELECT status = 'completed' FROM talvix.events WHERE id = $1", failed),
+            timeout=15,
+            message="the retried event completed",
+        )
         await browser.run(WebDriverWait(d, 15).until, shows(f"{counts['c'] + 2} / {counts['f']} / 0"))
 
 
@@ -110,8 +114,11 @@ async def test_dashboard_cancels_a_pending_event(dashboard: str, db: asyncpg.Con
         button = f"button[data-cancel='{later}']"
         await browser.run(WebDriverWait(d, 15).until, lambda drv: drv.find_elements(By.CSS_SELECTOR, button))
         await browser.run(lambda: d.find_element(By.CSS_SELECTOR, button).click())
-        await wait_for(lambda: db.fetchval("SELECT status = 'cancelled' FROM talvix.events WHERE id = $1", later),
-                       timeout=15, message="the event was cancelled")
+        await wait_for(
+            lambda: db.fetchval("SELECT status = 'cancelled' FROM talvix.events WHERE id = $1", later),
+            timeout=15,
+            message="the event was cancelled",
+        )
         # The row leaves the "waiting" table, and a second cancel of the same event is refused.
         await browser.run(WebDriverWait(d, 15).until, lambda drv: not drv.find_elements(By.CSS_SELECTOR, button))
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:  # unsafe: cookies for an IP host

@@ -21,8 +21,9 @@ from tests.support.workers import running_worker
 pytestmark = pytest.mark.browser
 
 
-async def test_easy_apply_submits_every_step_with_the_users_answers(linkedin: LinkedInSite, db: asyncpg.Connection,
-                                                                   database_url: str) -> None:
+async def test_easy_apply_submits_every_step_with_the_users_answers(
+    linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str
+) -> None:
     uid, app = await linkedin_application(db, linkedin)
     row = await apply_now(db, database_url, app)
     assert row["auto_status"] == "submitted" and row["applied_at"] is not None, row["failure_note"]
@@ -46,13 +47,19 @@ async def test_easy_apply_submits_every_step_with_the_users_answers(linkedin: Li
     assert connection["consecutive_failures"] == 0 and connection["last_validated_at"] is not None
 
 
-async def test_a_second_profile_gets_its_own_answers(linkedin: LinkedInSite, db: asyncpg.Connection,
-                                                     database_url: str) -> None:
-    profile = {**PROFILE, "notice_period_days": 75, "needs_sponsorship": True, "willing_to_commute": False,
-               "follow_companies": True, "expected_salary": None}
+async def test_a_second_profile_gets_its_own_answers(linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str) -> None:
+    profile = {
+        **PROFILE,
+        "notice_period_days": 75,
+        "needs_sponsorship": True,
+        "willing_to_commute": False,
+        "follow_companies": True,
+        "expected_salary": None,
+    }
     summary = {**SUMMARY, "years_experience": 12, "skill_years": {"Python": 9.6, "kubernetes": 4}}
-    _, app = await linkedin_application(db, linkedin, profile=profile, summary=summary, full_name="Rohan Mehta Iyer",
-                                        phone="+91 91234 56789")
+    _, app = await linkedin_application(
+        db, linkedin, profile=profile, summary=summary, full_name="Rohan Mehta Iyer", phone="+91 91234 56789"
+    )
     row = await apply_now(db, database_url, app)
     assert row["auto_status"] == "submitted", row["failure_note"]
     answers = linkedin.submissions[0]["answers"]
@@ -65,7 +72,8 @@ async def test_a_second_profile_gets_its_own_answers(linkedin: LinkedInSite, db:
 
 
 async def test_a_skill_the_resume_gives_no_years_for_stops_before_sending(
-        linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str) -> None:
+    linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str
+) -> None:
     uid, app = await linkedin_application(db, linkedin, summary={**SUMMARY, "skill_years": {"python": 6}})
     row = await apply_now(db, database_url, app)
     assert row["auto_status"] == "skipped" and li.Q_KUBERNETES in row["failure_note"]
@@ -75,8 +83,9 @@ async def test_a_skill_the_resume_gives_no_years_for_stops_before_sending(
 
 
 @pytest.mark.parametrize("mode", ["slow", "reject_phone"])
-async def test_late_rendering_and_strict_validation_still_submit(linkedin: LinkedInSite, db: asyncpg.Connection,
-                                                                 database_url: str, mode: str) -> None:
+async def test_late_rendering_and_strict_validation_still_submit(
+    linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str, mode: str
+) -> None:
     linkedin.mode = mode
     _, app = await linkedin_application(db, linkedin)
     row = await apply_now(db, database_url, app)
@@ -84,8 +93,9 @@ async def test_late_rendering_and_strict_validation_still_submit(linkedin: Linke
     assert len(linkedin.submissions) == 1 and linkedin.rejections == []
 
 
-async def test_a_question_only_the_user_can_answer_names_the_question(linkedin: LinkedInSite, db: asyncpg.Connection,
-                                                                      database_url: str) -> None:
+async def test_a_question_only_the_user_can_answer_names_the_question(
+    linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str
+) -> None:
     linkedin.mode = "extra_question"
     uid, app = await linkedin_application(db, linkedin)
     row = await apply_now(db, database_url, app)
@@ -93,12 +103,20 @@ async def test_a_question_only_the_user_can_answer_names_the_question(linkedin: 
     assert linkedin.submissions == [] and await budget_used(db) == 0 and await daily_count(db, uid) == 0
 
 
-@pytest.mark.parametrize(("mode", "status", "event"), [
-    ("captcha", "failed_captcha", "failed"), ("applied", "already_applied", "skipped"), ("closed", "failed_closed", "failed"),
-    ("no_confirm", "needs_check", "failed"), ("external", "skipped", "skipped"), ("daily_limit", "skipped", "skipped"),
-])
-async def test_easy_apply_outcomes_are_named(linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str,
-                                             tmp_path: Path, mode: str, status: str, event: str) -> None:
+@pytest.mark.parametrize(
+    ("mode", "status", "event"),
+    [
+        ("captcha", "failed_captcha", "failed"),
+        ("applied", "already_applied", "skipped"),
+        ("closed", "failed_closed", "failed"),
+        ("no_confirm", "needs_check", "failed"),
+        ("external", "skipped", "skipped"),
+        ("daily_limit", "skipped", "skipped"),
+    ],
+)
+async def test_easy_apply_outcomes_are_named(
+    linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str, tmp_path: Path, mode: str, status: str, event: str
+) -> None:
     linkedin.mode = mode
     uid, app = await linkedin_application(db, linkedin)
     row = await apply_now(db, database_url, app)
@@ -112,7 +130,8 @@ async def test_easy_apply_outcomes_are_named(linkedin: LinkedInSite, db: asyncpg
 
 
 async def test_signed_out_session_counts_failures_then_pauses_the_user(
-        linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str) -> None:
+    linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str
+) -> None:
     uid, app = await linkedin_application(db, linkedin, token="expired-cookie")
     await db.execute("UPDATE user_connections SET consecutive_failures = 2 WHERE user_id = $1", uid)
     row = await apply_now(db, database_url, app)
@@ -125,7 +144,8 @@ async def test_signed_out_session_counts_failures_then_pauses_the_user(
 
 
 async def test_review_mode_fills_every_step_then_the_approval_submits(
-        linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str) -> None:
+    linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str
+) -> None:
     _, app = await linkedin_application(db, linkedin, activated_days_ago=3)
     row = await apply_now(db, database_url, app)
     assert row["auto_status"] == "awaiting_review" and linkedin.submissions == []
@@ -133,16 +153,19 @@ async def test_review_mode_fills_every_step_then_the_approval_submits(
     assert await budget_used(db) == 0
     await db.execute("UPDATE job_applications SET review_decision = 'approved' WHERE id = $1", app)  # the user approves
     async with running_worker(database_url, handlers=REGISTRY.values(), agents=["auto_apply"]):
-        await wait_for(lambda: db.fetchval("SELECT auto_status = 'submitted' FROM job_applications WHERE id = $1", app),
-                       timeout=120, message="approved application submitted")
+        await wait_for(
+            lambda: db.fetchval("SELECT auto_status = 'submitted' FROM job_applications WHERE id = $1", app),
+            timeout=120,
+            message="approved application submitted",
+        )
     assert len(linkedin.submissions) == 1 and await budget_used(db) == 1
 
 
-async def test_spent_budget_means_nothing_is_sent(linkedin: LinkedInSite, db: asyncpg.Connection,
-                                                  database_url: str) -> None:
+async def test_spent_budget_means_nothing_is_sent(linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str) -> None:
     uid, app = await linkedin_application(db, linkedin)
-    await db.execute("INSERT INTO system_daily_limits (day, linkedin_actions, linkedin_limit) "
-                     "VALUES (talvix.utc_today(), 1500, 1500)")
+    await db.execute(
+        "INSERT INTO system_daily_limits (day, linkedin_actions, linkedin_limit) VALUES (talvix.utc_today(), 1500, 1500)"
+    )
     row = await apply_now(db, database_url, app)
     assert row["auto_status"] == "skipped" and "LinkedIn budget" in row["failure_note"]
     assert linkedin.submissions == [] and await daily_count(db, uid) == 0

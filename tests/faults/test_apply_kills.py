@@ -28,26 +28,33 @@ LEASE_SECONDS = 4.0
 
 def seen(site: LinkedInSite, job: str, kind: str, index: int | None = None) -> Callable[[], Awaitable[bool]]:
     async def check() -> bool:
-        return any(e.get("job") == job and e["type"] == kind and (index is None or e.get("index") == index)
-                   for e in site.events)
+        return any(e.get("job") == job and e["type"] == kind and (index is None or e.get("index") == index) for e in site.events)
+
     return check
 
 
 async def test_killed_apply_workers_never_send_twice_nor_leave_browsers(
-        linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str, tmp_path: Path) -> None:
+    linkedin: LinkedInSite, db: asyncpg.Connection, database_url: str, tmp_path: Path
+) -> None:
     site = linkedin
     env = worker_environment()
-    settings = {"handler_modules": "handlers", "agents": "auto_apply", "lease_seconds": LEASE_SECONDS,
-                "reaper_interval_seconds": 0.5}
+    settings = {
+        "handler_modules": "handlers",
+        "agents": "auto_apply",
+        "lease_seconds": LEASE_SECONDS,
+        "reaper_interval_seconds": 0.5,
+    }
 
     def status_is(app: object, wanted: str) -> Callable[[], Awaitable[bool]]:
         async def check() -> bool:
             return await db.fetchval("SELECT auto_status = $2 FROM job_applications WHERE id = $1", app, wanted)
+
         return check
 
     def chromium_of(worker: WorkerProcess) -> Callable[[], Awaitable[bool]]:
         async def check() -> bool:
             return any("chromium" in line for line in still_running(descendants(worker.pid)))
+
         return check
 
     # (what the moment is, the condition that marks it), spread over the whole flow.
@@ -70,24 +77,32 @@ async def test_killed_apply_workers_never_send_twice_nor_leave_browsers(
             job = str(100 + number)
             _, app = await linkedin_application(db, site, job=job)
             apps.append((moment, job, app))
-            await db.execute("INSERT INTO talvix.events (agent, payload) VALUES ('auto_apply', $1)",
-                             {"application_id": str(app), "now": True})
+            await db.execute(
+                "INSERT INTO talvix.events (agent, payload) VALUES ('auto_apply', $1)", {"application_id": str(app), "now": True}
+            )
             await wait_for(condition(job, app), timeout=90, interval=0.01, message=f"moment '{moment}'")
             family = descendants(worker.pid)
             folders = list(Path(env["TALVIX_BROWSER_DIR"]).glob(f"{worker.pid}-*"))
             os.kill(worker.pid, signal.SIGKILL)
             worker.wait()
-            worker = WorkerProcess(database_url, tmp_path / f"worker-{number}.log", f"worker-{number}", extra_env=env,
-                                   **settings)
+            worker = WorkerProcess(database_url, tmp_path / f"worker-{number}.log", f"worker-{number}", extra_env=env, **settings)
             # The killed worker's browsers, driver, Xvfb and profile go with it (its guardian), or at the
             # latest once the next worker has started (its sweep, when the kill came before the guardian).
             await wait_for(lambda f=family: _none(still_running(f)), timeout=15, message=f"no leftovers after '{moment}'")
-            await wait_for(lambda f=folders: _none([x for x in f if x.exists()]), timeout=60,
-                           message=f"the killed worker's browser folder removed ('{moment}')")
+            await wait_for(
+                lambda f=folders: _none([x for x in f if x.exists()]),
+                timeout=60,
+                message=f"the killed worker's browser folder removed ('{moment}')",
+            )
             # The next worker settles the application once the killed run's lease is gone.
-            await wait_for(lambda a=app: db.fetchval("SELECT auto_status IN ('submitted', 'needs_check') FROM job_applications "
-                                                     "WHERE id = $1", a),
-                           timeout=LEASE_SECONDS + 90, interval=0.05, message=f"a definite state after '{moment}'")
+            await wait_for(
+                lambda a=app: db.fetchval(
+                    "SELECT auto_status IN ('submitted', 'needs_check') FROM job_applications WHERE id = $1", a
+                ),
+                timeout=LEASE_SECONDS + 90,
+                interval=0.05,
+                message=f"a definite state after '{moment}'",
+            )
     finally:
         stopped = worker.terminate()
     assert stopped == 0  # the last worker stops cleanly on SIGTERM

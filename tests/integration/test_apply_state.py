@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 import handlers  # noqa: F401  (registers every agent)
+from handlers import queries
 from listeners import database
 from listeners.registry import REGISTRY
 from tests.support.apply import browser_environment, new_application
@@ -25,8 +26,9 @@ def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 async def counts(db: asyncpg.Connection, uid: uuid.UUID) -> tuple[int, int, int]:
     user = await db.fetchrow("SELECT daily_apply_count, monthly_apply_count FROM users WHERE id = $1", uid)
-    used = await db.fetchval("SELECT coalesce((SELECT linkedin_actions FROM system_daily_limits "
-                             "WHERE day = talvix.utc_today()), 0)")
+    used = await db.fetchval(
+        "SELECT coalesce((SELECT linkedin_actions FROM system_daily_limits WHERE day = talvix.utc_today()), 0)"
+    )
     return user["daily_apply_count"], user["monthly_apply_count"], used
 
 
@@ -59,8 +61,9 @@ async def test_submitting_and_the_linkedin_unit_are_one_step(db: asyncpg.Connect
 
 async def test_a_spent_budget_refuses_submitting_and_takes_nothing(db: asyncpg.Connection) -> None:
     _, app = await new_application(db, "http://127.0.0.1:9/job", "linkedin")
-    await db.execute("INSERT INTO system_daily_limits (day, linkedin_actions, linkedin_limit) "
-                     "VALUES (talvix.utc_today(), 1500, 1500)")
+    await db.execute(
+        "INSERT INTO system_daily_limits (day, linkedin_actions, linkedin_limit) VALUES (talvix.utc_today(), 1500, 1500)"
+    )
     await db.fetchval("SELECT talvix.start_application($1, true)", app)
     refused = await db.fetchval("SELECT talvix.mark_submitting($1, true)", app)
     assert refused is not None and "LinkedIn budget" in refused
@@ -71,10 +74,13 @@ async def test_a_spent_budget_refuses_submitting_and_takes_nothing(db: asyncpg.C
 async def test_caps_refuse_a_new_application_but_not_a_resumed_one(db: asyncpg.Connection) -> None:
     uid, first = await new_application(db, "http://127.0.0.1:9/a", "greenhouse")
     await db.execute("UPDATE users SET daily_apply_limit = 1 WHERE id = $1", uid)
-    job = await db.fetchval("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
-                            "VALUES ('b', 'B', 'Acme', 'x', 'greenhouse') RETURNING id")
-    second = await db.fetchval("INSERT INTO job_applications (user_id, job_id, auto_status) VALUES ($1, $2, 'ready') "
-                               "RETURNING id", uid, job)
+    job = await db.fetchval(
+        "INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
+        "VALUES ('b', 'B', 'Acme', 'x', 'greenhouse') RETURNING id"
+    )
+    second = await db.fetchval(
+        "INSERT INTO job_applications (user_id, job_id, auto_status) VALUES ($1, $2, 'ready') RETURNING id", uid, job
+    )
     assert await db.fetchval("SELECT talvix.start_application($1, true)", first) is None
     assert "daily cap reached" in await db.fetchval("SELECT talvix.start_application($1, true)", second)
     assert await db.fetchval("SELECT talvix.start_application($1, true)", first) is None  # resuming: already counted
@@ -87,26 +93,39 @@ async def test_apply_recovery_settles_stranded_applications(db: asyncpg.Connecti
         await db.fetchval("SELECT talvix.start_application($1, true)", apps[name])
     await db.fetchval("SELECT talvix.mark_submitting($1, true)", apps["submitting"])
     await db.execute("UPDATE job_applications SET retry_count = 3 WHERE id = $1", apps["worn_out"])
-    await db.execute("INSERT INTO talvix.events (agent, payload, run_after) VALUES ('auto_apply', $1, now() + interval '1 hour')",
-                     {"application_id": str(apps["has_an_event"]), "now": True})
+    await db.execute(
+        "INSERT INTO talvix.events (agent, payload, run_after) VALUES ('auto_apply', $1, now() + interval '1 hour')",
+        {"application_id": str(apps["has_an_event"]), "now": True},
+    )
     live_run = await database.connect(database_url)
     try:
-        assert await live_run.fetchval(database.query("try_lock_application"), apps["held_by_a_live_run"])
+        assert await live_run.fetchval(queries.sql("try_lock_application"), apps["held_by_a_live_run"])
         await db.execute("INSERT INTO talvix.events (agent, payload) VALUES ('apply_recovery', '{\"quiet_seconds\": 0}')")
         async with running_worker(database_url, handlers=REGISTRY.values(), agents=["apply_recovery"]):
-            await wait_for(lambda: db.fetchval("SELECT count(*) = 1 FROM talvix.events WHERE agent = 'apply_recovery' "
-                                               "AND status = 'completed'"), timeout=30, message="one recovery sweep")
+            await wait_for(
+                lambda: db.fetchval(
+                    "SELECT count(*) = 1 FROM talvix.events WHERE agent = 'apply_recovery' AND status = 'completed'"
+                ),
+                timeout=30,
+                message="one recovery sweep",
+            )
     finally:
         await live_run.close()
-    status = {name: await db.fetchval("SELECT auto_status FROM job_applications WHERE id = $1", app)
-              for name, app in apps.items()}
-    assert status == {"submitting": "needs_check", "in_progress": "in_progress", "worn_out": "failed_error",
-                      "held_by_a_live_run": "in_progress", "has_an_event": "in_progress"}
-    requeued = await db.fetch("SELECT payload FROM talvix.events WHERE agent = 'auto_apply' AND status = 'pending' "
-                              "AND run_after <= now()")
+    status = {name: await db.fetchval("SELECT auto_status FROM job_applications WHERE id = $1", app) for name, app in apps.items()}
+    assert status == {
+        "submitting": "needs_check",
+        "in_progress": "in_progress",
+        "worn_out": "failed_error",
+        "held_by_a_live_run": "in_progress",
+        "has_an_event": "in_progress",
+    }
+    requeued = await db.fetch(
+        "SELECT payload FROM talvix.events WHERE agent = 'auto_apply' AND status = 'pending' AND run_after <= now()"
+    )
     assert [r["payload"] for r in requeued] == [{"application_id": str(apps["in_progress"]), "now": True}]
     worn = await db.fetchrow("SELECT cap_reserved_on FROM job_applications WHERE id = $1", apps["worn_out"])
     assert worn["cap_reserved_on"] is None  # its cap slot was given back
-    following = await db.fetchval("SELECT run_after - now() FROM talvix.events WHERE agent = 'apply_recovery' "
-                                  "AND status = 'pending'")
+    following = await db.fetchval(
+        "SELECT run_after - now() FROM talvix.events WHERE agent = 'apply_recovery' AND status = 'pending'"
+    )
     assert 500 < following.total_seconds() <= 600  # the next sweep is queued

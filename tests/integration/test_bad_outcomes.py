@@ -37,16 +37,24 @@ async def _none_held(worker: object) -> bool:
 
 @pytest.mark.parametrize("kind", ["datetime", "nan", "nul"])
 async def test_one_unwritable_outcome_fails_alone(db: asyncpg.Connection, database_url: str, kind: str) -> None:
-    await db.execute("INSERT INTO talvix.events (agent, payload) SELECT 'meta', jsonb_build_object('kind', $1::text) "
-                     "FROM generate_series(1, 1) UNION ALL SELECT 'meta', '{}' FROM generate_series(1, 5)", kind)
+    await db.execute(
+        "INSERT INTO talvix.events (agent, payload) SELECT 'meta', jsonb_build_object('kind', $1::text) "
+        "FROM generate_series(1, 1) UNION ALL SELECT 'meta', '{}' FROM generate_series(1, 5)",
+        kind,
+    )
     agent = Agent("meta", with_metadata, concurrency=10, timeout=10, max_attempts=3)
     async with running_worker(database_url, [agent]) as worker:
-        await wait_for(lambda: db.fetchval("SELECT count(*) = 6 FROM talvix.events WHERE finished_at IS NOT NULL"),
-                       timeout=15, message="every event finished")
+        await wait_for(
+            lambda: db.fetchval("SELECT count(*) = 6 FROM talvix.events WHERE finished_at IS NOT NULL"),
+            timeout=15,
+            message="every event finished",
+        )
         # Nothing left held (once the writer has heard back), so no lease is renewed forever.
         await wait_for(lambda: _none_held(worker), timeout=5, message="no event held")
-    rows = await db.fetch("SELECT e.status, e.payload, l.status AS log_status, l.error_message, l.metadata "
-                          "FROM talvix.events e JOIN agent_logs l ON l.event_id = e.id ORDER BY e.id")
+    rows = await db.fetch(
+        "SELECT e.status, e.payload, l.status AS log_status, l.error_message, l.metadata "
+        "FROM talvix.events e JOIN agent_logs l ON l.event_id = e.id ORDER BY e.id"
+    )
     bad, *innocent = rows
     assert [r["status"] for r in innocent] == ["completed"] * 5
     assert all(r["metadata"]["fine"] is True for r in innocent)
@@ -56,8 +64,7 @@ async def test_one_unwritable_outcome_fails_alone(db: asyncpg.Connection, databa
         assert "ctx.metadata" in bad["error_message"] and ("'when'" in bad["error_message"] or "'score'" in bad["error_message"])
 
 
-async def test_a_handler_blocking_the_loop_keeps_its_lease(db: asyncpg.Connection, database_url: str,
-                                                           tmp_path: Path) -> None:
+async def test_a_handler_blocking_the_loop_keeps_its_lease(db: asyncpg.Connection, database_url: str, tmp_path: Path) -> None:
     """The lease keeper has a thread and a connection of its own: a loop blocked for four leases
     does not let another worker's reaper take the event and run it a second time."""
     await db.execute(EFFECTS_TABLE)
@@ -81,9 +88,9 @@ async def leaky(ctx: Context) -> int:
     raise RuntimeError(f"401 from provider: Incorrect API key provided: {key}")
 
 
-async def test_a_secret_in_an_error_is_never_stored_nor_logged(db: asyncpg.Connection, database_url: str,
-                                                               monkeypatch: pytest.MonkeyPatch,
-                                                               caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_secret_in_an_error_is_never_stored_nor_logged(
+    db: asyncpg.Connection, database_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     key = "sk-live-" + uuid.uuid4().hex
     monkeypatch.setenv("TALVIX_LLM_API_KEY", key)
     await db.execute("INSERT INTO talvix.events (agent, payload) VALUES ('leaky', '{}')")

@@ -37,8 +37,9 @@ async def test_slots_run_out_and_come_back(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_another_process_holds_slots_until_it_dies(tmp_path: Path) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path), "2"], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path), "2"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         assert browser_slots.try_acquire(tmp_path, 2) is None

@@ -20,8 +20,9 @@ def talvix(database_url: str | None, *args: str) -> subprocess.CompletedProcess[
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("TALVIX_")}
     if database_url:
         env["DATABASE_URL"] = database_url
-    return subprocess.run([sys.executable, "-m", "listeners", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "handlers.app.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture
@@ -59,8 +60,9 @@ async def test_migrate_reports_each_migration_before_applying_it(empty_database_
 
 async def test_watch_triggers_unwatch_enqueue_logs_stats(database_url: str, db: asyncpg.Connection) -> None:
     await db.execute("CREATE TABLE scraped_jobs (id serial PRIMARY KEY, title text)")
-    watched = talvix(database_url, "watch", "scraped_jobs", "fit_scorer", "--on", "INSERT,UPDATE", "--when",
-                     "NEW.title IS NOT NULL", "--json")
+    watched = talvix(
+        database_url, "watch", "scraped_jobs", "fit_scorer", "--on", "INSERT,UPDATE", "--when", "NEW.title IS NOT NULL", "--json"
+    )
     assert watched.returncode == 0, watched.stderr
     assert {r["operation"] for r in json.loads(watched.stdout)} == {"INSERT", "UPDATE"}
     listed = json.loads(talvix(database_url, "triggers", "--json").stdout)
@@ -78,8 +80,10 @@ async def test_watch_triggers_unwatch_enqueue_logs_stats(database_url: str, db: 
     assert await db.fetchval("SELECT payload FROM talvix.events WHERE id = $1", event_id) == {"mode": "full"}
     assert talvix(database_url, "enqueue", "fit_scorer", "--payload", "{not json").returncode == 2
 
-    await db.execute("INSERT INTO agent_logs (agent_name, status, duration_ms, finished_at, expires_at) "
-                     "VALUES ('fit_scorer', 'failed', 12, now(), now() + interval '30 days')")
+    await db.execute(
+        "INSERT INTO agent_logs (agent_name, status, duration_ms, finished_at, expires_at) "
+        "VALUES ('fit_scorer', 'failed', 12, now(), now() + interval '30 days')"
+    )
     logs = json.loads(talvix(database_url, "logs", "--status", "failed", "--json").stdout)
     assert [(r["agent_name"], r["duration_ms"]) for r in logs] == [("fit_scorer", 12)]
     stats = json.loads(talvix(database_url, "stats", "--json").stdout)
@@ -108,12 +112,21 @@ async def test_worker_serves_http_when_a_port_is_set(database_url: str) -> None:
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TALVIX_")}
-    env.update({"DATABASE_URL": database_url, "TALVIX_HTTP_PORT": str(port), "AGENT_SECRET": "s3cret-for-this-test",
-                "TALVIX_HANDLER_MODULES": "tests.support.agents", "PYTHONPATH": str(REPO)})
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "listeners", "worker", cwd=REPO, env=env,
-                                                stderr=asyncio.subprocess.PIPE)
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "TALVIX_HTTP_PORT": str(port),
+            "AGENT_SECRET": "s3cret-for-this-test",
+            "TALVIX_HANDLER_MODULES": "tests.support.agents",
+            "PYTHONPATH": str(REPO),
+        }
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "handlers.app.cli", "worker", cwd=REPO, env=env, stderr=asyncio.subprocess.PIPE
+    )
     try:
         async with aiohttp.ClientSession() as http:
+
             async def healthy() -> bool:
                 try:
                     async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
@@ -122,8 +135,11 @@ async def test_worker_serves_http_when_a_port_is_set(database_url: str) -> None:
                     return False
 
             await wait_for(healthy, timeout=30, interval=0.1, message="worker HTTP API up")
-            async with http.post(f"http://127.0.0.1:{port}/api/agents/probe?wait=10", json={"payload": {"records": 3}},
-                                 headers={"X-Agent-Secret": "s3cret-for-this-test"}) as resp:
+            async with http.post(
+                f"http://127.0.0.1:{port}/api/agents/probe?wait=10",
+                json={"payload": {"records": 3}},
+                headers={"X-Agent-Secret": "s3cret-for-this-test"},
+            ) as resp:
                 assert (resp.status, (await resp.json())["records_processed"]) == (200, 3)
     finally:
         proc.terminate()
@@ -133,11 +149,14 @@ async def test_worker_serves_http_when_a_port_is_set(database_url: str) -> None:
 
 
 async def test_retry_and_cancel(database_url: str, db: asyncpg.Connection) -> None:
-    failed = await db.fetchval("INSERT INTO talvix.events (agent, status, attempts, last_error, finished_at) "
-                               "VALUES ('fit_scorer', 'failed', 3, 'boom', now()) RETURNING id")
+    failed = await db.fetchval(
+        "INSERT INTO talvix.events (agent, status, attempts, last_error, finished_at) "
+        "VALUES ('fit_scorer', 'failed', 3, 'boom', now()) RETURNING id"
+    )
     pending = await db.fetchval("INSERT INTO talvix.events (agent) VALUES ('fit_scorer') RETURNING id")
-    done = await db.fetchval("INSERT INTO talvix.events (agent, status, finished_at) "
-                             "VALUES ('fit_scorer', 'completed', now()) RETURNING id")
+    done = await db.fetchval(
+        "INSERT INTO talvix.events (agent, status, finished_at) VALUES ('fit_scorer', 'completed', now()) RETURNING id"
+    )
     result = talvix(database_url, "retry", str(failed), str(done), "--json")
     assert result.returncode == 0 and json.loads(result.stdout) == {"retried": [failed], "unchanged": [done]}
     row = await db.fetchrow("SELECT status, attempts, last_error FROM talvix.events WHERE id = $1", failed)
@@ -161,8 +180,7 @@ async def test_bench_prints_json_with_a_checked_drain(empty_database_url: str) -
     assert unknown.returncode == 2 and "unknown scenario(s) warp-speed" in unknown.stderr
 
 
-async def test_demo_never_touches_the_configured_database(database_url: str, db: asyncpg.Connection,
-                                                          pg_server: str) -> None:
+async def test_demo_never_touches_the_configured_database(database_url: str, db: asyncpg.Connection, pg_server: str) -> None:
     user = await db.fetchval("INSERT INTO users (email) VALUES ('real-user@example.com') RETURNING id")
     await db.execute("INSERT INTO talvix.events (agent, payload, run_after) VALUES ('fit_scorer', '{}', now() + interval '1 day')")
     result = talvix(database_url, "demo")

@@ -22,8 +22,7 @@ async def noop(ctx: Context) -> int:
 
 @pytest.fixture
 async def client(database_url: str) -> AsyncIterator[TestClient]:
-    async with running_worker(database_url, [Agent("noop", noop)], agent_secret="agent-" + "y" * 20,
-                              admin_secret=ADMIN) as worker:
+    async with running_worker(database_url, [Agent("noop", noop)], agent_secret="agent-" + "y" * 20, admin_secret=ADMIN) as worker:
         async with TestClient(TestServer(http_api.build_app(worker))) as client:
             yield client
 
@@ -42,8 +41,9 @@ async def test_a_cross_site_post_is_refused_even_with_a_session(client: TestClie
 
 
 async def test_the_session_cookie_expires_and_is_secure_behind_tls(client: TestClient) -> None:
-    signed = await client.post("/dashboard/login", data={"secret": ADMIN}, allow_redirects=False,
-                               headers={**origin(client), "X-Forwarded-Proto": "https"})
+    signed = await client.post(
+        "/dashboard/login", data={"secret": ADMIN}, allow_redirects=False, headers={**origin(client), "X-Forwarded-Proto": "https"}
+    )
     cookie = signed.cookies[dashboard.COOKIE]
     assert int(cookie["max-age"]) == dashboard.SESSION_SECONDS and cookie["secure"] and cookie["httponly"]
     assert ADMIN not in cookie.value
@@ -69,7 +69,7 @@ async def test_wrong_sign_ins_are_slowed_down(client: TestClient) -> None:
     for _ in range(dashboard.WRONG_PER_ADDRESS + 3):
         resp = await client.post("/dashboard/login", data={"secret": "guess"}, headers=origin(client))
         statuses.append(resp.status)
-    assert statuses[:dashboard.WRONG_PER_ADDRESS] == [403] * dashboard.WRONG_PER_ADDRESS
-    assert set(statuses[dashboard.WRONG_PER_ADDRESS:]) == {429}
+    assert statuses[: dashboard.WRONG_PER_ADDRESS] == [403] * dashboard.WRONG_PER_ADDRESS
+    assert set(statuses[dashboard.WRONG_PER_ADDRESS :]) == {429}
     limited = await client.post("/dashboard/login", data={"secret": ADMIN}, headers=origin(client), allow_redirects=False)
     assert limited.status == 429 and int(limited.headers["Retry-After"]) > 0  # even the right one waits

@@ -27,8 +27,13 @@ def percentile(ordered: list[int], q: float) -> float:
 
 
 def probe(**kw: Any) -> Agent:
-    defaults: dict[str, Any] = {"concurrency": 10, "timeout": 30, "max_attempts": 5,
-                                "retry_base_seconds": 0.05, "retry_max_seconds": 0.2}
+    defaults: dict[str, Any] = {
+        "concurrency": 10,
+        "timeout": 30,
+        "max_attempts": 5,
+        "retry_base_seconds": 0.05,
+        "retry_max_seconds": 0.2,
+    }
     return Agent("probe", probe_handler, **{**defaults, **kw})
 
 
@@ -37,8 +42,7 @@ async def statuses(db: asyncpg.Connection) -> dict[str, int]:
 
 
 async def settled(db: asyncpg.Connection, total: int) -> bool:
-    done = await db.fetchval(
-        "SELECT count(*) FROM talvix.events WHERE status IN ('completed', 'failed', 'skipped')")
+    done = await db.fetchval("SELECT count(*) FROM talvix.events WHERE status IN ('completed', 'failed', 'skipped')")
     return done == total
 
 
@@ -52,8 +56,11 @@ async def test_insert_into_watched_table_wakes_worker_by_notify(db: asyncpg.Conn
         assert worker.claims >= 1
     event = await db.fetchrow("SELECT * FROM talvix.events")
     assert event["status"] == "completed"
-    assert event["payload"] == {"table": "public.postings", "op": "INSERT",
-                                "row": {"id": 1, "user_id": "6f1c1d4e-8a0b-4c9e-9d55-0c1d2e3f4a5b"}}
+    assert event["payload"] == {
+        "table": "public.postings",
+        "op": "INSERT",
+        "row": {"id": 1, "user_id": "6f1c1d4e-8a0b-4c9e-9d55-0c1d2e3f4a5b"},
+    }
     assert str(event["user_id"]) == "6f1c1d4e-8a0b-4c9e-9d55-0c1d2e3f4a5b"
     assert event["source"] == "public.postings INSERT"
 
@@ -133,7 +140,10 @@ async def test_retry_that_then_succeeds(db: asyncpg.Connection, database_url: st
     async with running_worker(database_url, [probe(max_attempts=5)]):
         await wait_for(lambda: settled(db, 1), timeout=10)
     assert [r["status"] for r in await db.fetch("SELECT status FROM agent_logs ORDER BY created_at")] == [
-        "failed", "failed", "completed"]
+        "failed",
+        "failed",
+        "completed",
+    ]
     assert await db.fetchval("SELECT attempts FROM talvix.events") == 3
 
 
@@ -145,8 +155,9 @@ async def test_retry_that_then_succeeds(db: asyncpg.Connection, database_url: st
         ("garbage", "failed", "failed", "handler returned str 'lots'"),
     ],
 )
-async def test_final_states_without_retry(db: asyncpg.Connection, database_url: str, behaviour: str,
-                                          event_status: str, log_status: str, message: str) -> None:
+async def test_final_states_without_retry(
+    db: asyncpg.Connection, database_url: str, behaviour: str, event_status: str, log_status: str, message: str
+) -> None:
     await enqueue(db, "probe", {"behaviour": behaviour})
     async with running_worker(database_url, [probe(max_attempts=5)]):
         await wait_for(lambda: settled(db, 1), timeout=10)
@@ -164,7 +175,8 @@ async def test_timeout_cancels_handler_and_counts_as_failed_attempt(db: asyncpg.
         await wait_for(lambda: settled(db, 1), timeout=10)
         assert not worker.runner.running
     assert [r["error_message"].split(" (")[0] for r in await db.fetch("SELECT error_message FROM agent_logs")] == [
-        "timed out after 0.3s"] * 2
+        "timed out after 0.3s"
+    ] * 2
     assert await db.fetchval("SELECT status FROM talvix.events") == "failed"
 
 

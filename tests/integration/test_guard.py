@@ -8,21 +8,34 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from handlers import anti_ban_guard as guard
+from handlers.apply import anti_ban_guard as guard
 
 
-async def application(db: asyncpg.Connection, *, platform: str = "greenhouse", company: str = "Acme",
-                      activated_days_ago: float = 30, **user: object) -> tuple[uuid.UUID, uuid.UUID]:
+async def application(
+    db: asyncpg.Connection, *, platform: str = "greenhouse", company: str = "Acme", activated_days_ago: float = 30, **user: object
+) -> tuple[uuid.UUID, uuid.UUID]:
     uid = uuid.uuid4()
     await db.execute("INSERT INTO users (id, email, auto_apply_enabled) VALUES ($1, $2, true)", uid, f"{uid}@x.dev")
-    await db.execute("UPDATE users SET auto_apply_activated_at = now() - make_interval(secs => $2) WHERE id = $1",
-                     uid, activated_days_ago * 86400)
+    await db.execute(
+        "UPDATE users SET auto_apply_activated_at = now() - make_interval(secs => $2) WHERE id = $1",
+        uid,
+        activated_days_ago * 86400,
+    )
     for column, value in user.items():
         await db.execute(f"UPDATE users SET {column} = $2 WHERE id = $1", uid, value)
-    job = await db.fetchval("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
-                            "VALUES ($1, 'Engineer', $2, 'https://j.example', $3) RETURNING id", str(uid), company, platform)
-    app = await db.fetchval("INSERT INTO job_applications (user_id, job_id, platform, auto_status) "
-                            "VALUES ($1, $2, $3, 'ready') RETURNING id", uid, job, platform)
+    job = await db.fetchval(
+        "INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
+        "VALUES ($1, 'Engineer', $2, 'https://j.example', $3) RETURNING id",
+        str(uid),
+        company,
+        platform,
+    )
+    app = await db.fetchval(
+        "INSERT INTO job_applications (user_id, job_id, platform, auto_status) VALUES ($1, $2, $3, 'ready') RETURNING id",
+        uid,
+        job,
+        platform,
+    )
     return uid, app
 
 
@@ -43,22 +56,34 @@ async def test_an_operator_ends_or_extends_review_mode_for_one_user(db: asyncpg.
     uid, app = await application(db, activated_days_ago=3)
     await db.execute("UPDATE users SET review_mode_ends_at = now() WHERE id = $1", uid)  # ended early
     assert not (await guard.evaluate(db, app)).review_mode
-    await db.execute("UPDATE users SET review_mode_ends_at = now() + interval '30 days', "
-                     "auto_apply_activated_at = now() - interval '60 days' WHERE id = $1", uid)  # extended
+    await db.execute(
+        "UPDATE users SET review_mode_ends_at = now() + interval '30 days', "
+        "auto_apply_activated_at = now() - interval '60 days' WHERE id = $1",
+        uid,
+    )  # extended
     assert (await guard.evaluate(db, app)).review_mode
 
 
-@pytest.mark.parametrize(("setup", "reason"), [
-    ("UPDATE users SET auto_apply_enabled = false", "auto-apply is off"),
-    ("UPDATE users SET auto_apply_paused = true, auto_apply_paused_reason = 'by you'", "auto-apply is paused: by you"),
-    ("UPDATE jobs SET is_active = false", "the job is closed"),
-    ("INSERT INTO user_company_prefs (user_id, company, pref_type) SELECT id, 'ACME', 'blacklist' FROM users",
-     "Acme is on the user's blacklist"),
-    ("UPDATE users SET daily_apply_count = 10, daily_apply_limit = 10, apply_counts_day = talvix.utc_today()",
-     "daily cap reached (10 of 10)"),
-    ("UPDATE users SET monthly_apply_count = 250, apply_counts_month = date_trunc('month', talvix.utc_today())",
-     "monthly cap reached (250 of 250)"),
-])
+@pytest.mark.parametrize(
+    ("setup", "reason"),
+    [
+        ("UPDATE users SET auto_apply_enabled = false", "auto-apply is off"),
+        ("UPDATE users SET auto_apply_paused = true, auto_apply_paused_reason = 'by you'", "auto-apply is paused: by you"),
+        ("UPDATE jobs SET is_active = false", "the job is closed"),
+        (
+            "INSERT INTO user_company_prefs (user_id, company, pref_type) SELECT id, 'ACME', 'blacklist' FROM users",
+            "Acme is on the user's blacklist",
+        ),
+        (
+            "UPDATE users SET daily_apply_count = 10, daily_apply_limit = 10, apply_counts_day = talvix.utc_today()",
+            "daily cap reached (10 of 10)",
+        ),
+        (
+            "UPDATE users SET monthly_apply_count = 250, apply_counts_month = date_trunc('month', talvix.utc_today())",
+            "monthly cap reached (250 of 250)",
+        ),
+    ],
+)
 async def test_each_user_gate_skips_with_its_reason(db: asyncpg.Connection, setup: str, reason: str) -> None:
     _, app = await application(db)
     await db.execute(setup)
@@ -71,8 +96,7 @@ async def test_each_user_gate_skips_with_its_reason(db: asyncpg.Connection, setu
 
 async def test_yesterdays_counts_do_not_block_today(db: asyncpg.Connection) -> None:
     _, app = await application(db)
-    await db.execute("UPDATE users SET daily_apply_count = 10, daily_apply_limit = 10, "
-                     "apply_counts_day = talvix.utc_today() - 1")
+    await db.execute("UPDATE users SET daily_apply_count = 10, daily_apply_limit = 10, apply_counts_day = talvix.utc_today() - 1")
     assert (await guard.evaluate(db, app)).action == "go"
 
 
@@ -86,23 +110,30 @@ async def test_already_applied_elsewhere_is_skipped(db: asyncpg.Connection) -> N
 
 async def test_spent_linkedin_budget_skips_before_any_browser(db: asyncpg.Connection) -> None:
     _, app = await application(db, platform="linkedin")
-    await db.execute("INSERT INTO system_daily_limits (day, linkedin_actions, linkedin_limit) "
-                     "VALUES (talvix.utc_today(), 1500, 1500)")
+    await db.execute(
+        "INSERT INTO system_daily_limits (day, linkedin_actions, linkedin_limit) VALUES (talvix.utc_today(), 1500, 1500)"
+    )
     decision = await guard.evaluate(db, app)
     assert decision.action == "skip" and "LinkedIn budget for today is spent (1500 of 1500)" in decision.reason
 
 
 async def add_failures(db: asyncpg.Connection, uid: uuid.UUID, status: str, n: int) -> None:
     for i in range(n):
-        job = await db.fetchval("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
-                                "VALUES ($1, 'x', 'y', 'https://j', 'linkedin') RETURNING id", f"{uid}-{status}-{i}")
+        job = await db.fetchval(
+            "INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
+            "VALUES ($1, 'x', 'y', 'https://j', 'linkedin') RETURNING id",
+            f"{uid}-{status}-{i}",
+        )
         await db.execute("INSERT INTO job_applications (user_id, job_id, auto_status) VALUES ($1, $2, $3)", uid, job, status)
 
 
 async def test_risk_defers_then_blocks_with_thresholds_from_data(db: asyncpg.Connection) -> None:
     uid, app = await application(db, platform="linkedin")
-    await db.execute("INSERT INTO user_connections (user_id, platform, session_encrypted, session_iv, consecutive_failures, "
-                     "captured_at) VALUES ($1, 'linkedin', 'x', 'y', 3, now() - interval '12 days')", uid)
+    await db.execute(
+        "INSERT INTO user_connections (user_id, platform, session_encrypted, session_iv, consecutive_failures, "
+        "captured_at) VALUES ($1, 'linkedin', 'x', 'y', 3, now() - interval '12 days')",
+        uid,
+    )
     # 25 (failing session) + 30 (old session) = 55: below the default cooldown of 70.
     assert (await guard.evaluate(db, app)).action == "go"
     await add_failures(db, uid, "failed_captcha", 2)  # +20 → 75: cooldown
@@ -123,7 +154,10 @@ async def test_risk_defers_then_blocks_with_thresholds_from_data(db: asyncpg.Con
 async def test_user_cap_reservation_is_atomic_and_rolls_over(db: asyncpg.Connection) -> None:
     uid, _ = await application(db, daily_apply_limit=2)
     assert [await db.fetchval("SELECT talvix.reserve_user_apply($1)", uid) for _ in range(3)] == [
-        None, None, "daily cap reached (2 of 2 today)"]
+        None,
+        None,
+        "daily cap reached (2 of 2 today)",
+    ]
     await db.execute("SELECT talvix.release_user_apply($1)", uid)
     assert await db.fetchval("SELECT talvix.reserve_user_apply($1)", uid) is None
     await db.execute("UPDATE users SET apply_counts_day = talvix.utc_today() - 1 WHERE id = $1", uid)  # a new day

@@ -10,8 +10,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from handlers.llm import OFFLINE_MODEL
-from handlers.resume_intelligence import offline_summary
+from handlers.agents.resume_intelligence import offline_summary
+from handlers.skills.llm import OFFLINE_MODEL
 from listeners.registry import REGISTRY
 from tests.support.llm_standin import Slow, StandIn
 from tests.support.waiting import wait_for
@@ -23,9 +23,14 @@ Backend Developer, Beta Labs
 6 years building Python, asyncio and PostgreSQL services on AWS with Docker.
 B.Tech Computer Science, IIT Madras
 """
-SUMMARY = {"skills": ["python", "asyncio", "postgresql", "aws", "docker"], "years_experience": 6,
-           "seniority": "senior", "titles": ["Senior Backend Engineer", "Backend Developer"],
-           "education": ["B.Tech Computer Science, IIT Madras"], "persona": "professional"}
+SUMMARY = {
+    "skills": ["python", "asyncio", "postgresql", "aws", "docker"],
+    "years_experience": 6,
+    "seniority": "senior",
+    "titles": ["Senior Backend Engineer", "Backend Developer"],
+    "education": ["B.Tech Computer Science, IIT Madras"],
+    "persona": "professional",
+}
 
 
 @pytest.fixture(scope="session")
@@ -51,8 +56,12 @@ async def insert_resume(db: asyncpg.Connection, text: str | None = RESUME, path:
     (resumes/<user id>/), which the caller writes with upload()."""
     user = uuid.uuid4()
     await db.execute("INSERT INTO users (id, email, fit_scores_stale) VALUES ($1, $2, false)", user, f"{user}@x.dev")
-    resume = await db.fetchval("INSERT INTO resumes (user_id, raw_text, storage_path) VALUES ($1, $2, $3) RETURNING id",
-                               user, text, f"resumes/{user}/{path}" if path else None)
+    resume = await db.fetchval(
+        "INSERT INTO resumes (user_id, raw_text, storage_path) VALUES ($1, $2, $3) RETURNING id",
+        user,
+        text,
+        f"resumes/{user}/{path}" if path else None,
+    )
     return user, resume
 
 
@@ -69,8 +78,7 @@ def serving(*agents: str) -> dict:
 
 
 async def settled(db: asyncpg.Connection, *agents: str) -> bool:
-    return await db.fetchval("SELECT count(*) = 0 FROM talvix.events WHERE finished_at IS NULL AND agent = ANY($1)",
-                             list(agents))
+    return await db.fetchval("SELECT count(*) = 0 FROM talvix.events WHERE finished_at IS NULL AND agent = ANY($1)", list(agents))
 
 
 async def run_until_finished(database_url: str, db: asyncpg.Connection) -> None:
@@ -78,8 +86,9 @@ async def run_until_finished(database_url: str, db: asyncpg.Connection) -> None:
         await wait_for(lambda: settled(db, "resume_intelligence"), timeout=60, message="resume event finished")
 
 
-async def test_resume_insert_leads_to_summary_through_the_trigger(provider: StandIn, db: asyncpg.Connection,
-                                                                  database_url: str) -> None:
+async def test_resume_insert_leads_to_summary_through_the_trigger(
+    provider: StandIn, db: asyncpg.Connection, database_url: str
+) -> None:
     provider.reply(SUMMARY)
     user, resume = await insert_resume(db)
     await run_until_finished(database_url, db)
@@ -97,8 +106,9 @@ async def test_resume_insert_leads_to_summary_through_the_trigger(provider: Stan
     assert (log["metadata"]["model"], log["metadata"]["offline"], log["metadata"]["total_tokens"]) == ("sarvam-m", False, 150)
 
 
-async def test_no_think_override_sends_null_reasoning_and_its_model(provider: StandIn, db: asyncpg.Connection,
-                                                                   database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_no_think_override_sends_null_reasoning_and_its_model(
+    provider: StandIn, db: asyncpg.Connection, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TALVIX_LLM_AGENTS", '{"resume_intelligence": {"thinking": false, "model": "sarvam-30b"}}')
     provider.reply("<think>the candidate looks senior</think>" + __import__("json").dumps(SUMMARY))
     _, resume = await insert_resume(db)
@@ -117,13 +127,17 @@ async def test_rate_limited_then_answered_completes(provider: StandIn, db: async
     assert await db.fetchval("SELECT parse_status FROM resumes WHERE id = $1", resume) == "parsed"
 
 
-@pytest.mark.parametrize(("answers", "message"), [
-    ([500] * 20, "500"),
-    (["this is not json"] * 20, "does not fit ResumeSummary"),
-    ([{**SUMMARY, "years_experience": 99}] * 20, "does not fit ResumeSummary"),
-])
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ([500] * 20, "500"),
+        (["this is not json"] * 20, "does not fit ResumeSummary"),
+        ([{**SUMMARY, "years_experience": 99}] * 20, "does not fit ResumeSummary"),
+    ],
+)
 async def test_provider_failures_end_in_a_failed_run_without_partial_rows(
-        provider: StandIn, db: asyncpg.Connection, database_url: str, answers: list, message: str) -> None:
+    provider: StandIn, db: asyncpg.Connection, database_url: str, answers: list, message: str
+) -> None:
     provider.reply(*answers)
     user, resume = await insert_resume(db)
     await run_until_finished(database_url, db)
@@ -135,8 +149,9 @@ async def test_provider_failures_end_in_a_failed_run_without_partial_rows(
     assert not await db.fetchval("SELECT fit_scores_stale FROM users WHERE id = $1", user)
 
 
-async def test_without_a_key_the_offline_model_answers_and_says_so(standin: StandIn, db: asyncpg.Connection,
-                                                                   database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_without_a_key_the_offline_model_answers_and_says_so(
+    standin: StandIn, db: asyncpg.Connection, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     standin.reset()
     monkeypatch.delenv("SARVAM_API_KEY", raising=False)
     monkeypatch.delenv("TALVIX_LLM_API_KEY", raising=False)
@@ -150,16 +165,21 @@ async def test_without_a_key_the_offline_model_answers_and_says_so(standin: Stan
     assert (metadata["model"], metadata["offline"]) == (OFFLINE_MODEL, True)
 
 
-async def test_a_resume_file_must_be_the_users_own_upload(provider: StandIn, db: asyncpg.Connection,
-                                                          database_url: str, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_resume_file_must_be_the_users_own_upload(
+    provider: StandIn, db: asyncpg.Connection, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("STORAGE_ROOT", str(tmp_path / "storage"))
     provider.reply(SUMMARY)
     owner, good = await insert_resume(db, text=None, path="cv.txt")
     upload(tmp_path / "storage", owner, "cv.txt").write_text(RESUME)
     # Another user's file, a climb out of the folder, anything outside resumes/<own id>/: refused at insert.
-    for path in [f"resumes/{owner}/cv.txt", "../../etc/passwd", f"resumes/{uuid.uuid4()}/../{owner}/cv.txt", "resumes/cv.txt",
-                 "tailored/x.md"]:
+    for path in [
+        f"resumes/{owner}/cv.txt",
+        "../../etc/passwd",
+        f"resumes/{uuid.uuid4()}/../{owner}/cv.txt",
+        "resumes/cv.txt",
+        "tailored/x.md",
+    ]:
         other = uuid.uuid4()
         await db.execute("INSERT INTO users (id, email) VALUES ($1, $2)", other, f"{other}@x.dev")
         with pytest.raises(asyncpg.CheckViolationError, match="resumes_storage_path_own_upload"):
@@ -168,9 +188,9 @@ async def test_a_resume_file_must_be_the_users_own_upload(provider: StandIn, db:
     assert await db.fetchval("SELECT parse_status FROM resumes WHERE id = $1", good) == "parsed"
 
 
-async def test_pdf_resumes_are_parsed_and_unreadable_ones_tell_the_user_why(db: asyncpg.Connection, database_url: str,
-                                                                            tmp_path: Path,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_pdf_resumes_are_parsed_and_unreadable_ones_tell_the_user_why(
+    db: asyncpg.Connection, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.integration.test_resume_files import RESUME as RESUME_LINES
     from tests.integration.test_resume_files import encrypt, write_pdf
 
@@ -180,26 +200,41 @@ async def test_pdf_resumes_are_parsed_and_unreadable_ones_tell_the_user_why(db: 
     first, readable = await insert_resume(db, text=None, path="cv.pdf")
     second, locked = await insert_resume(db, text=None, path="locked.pdf")
     write_pdf(upload(tmp_path / "storage", first, "cv.pdf"), RESUME_LINES)
-    encrypt(upload(tmp_path / "storage", first, "cv.pdf"), upload(tmp_path / "storage", second, "locked.pdf"),
-            user_password="1234")
+    encrypt(upload(tmp_path / "storage", first, "cv.pdf"), upload(tmp_path / "storage", second, "locked.pdf"), user_password="1234")
     await run_until_finished(database_url, db)
     parsed = await db.fetchrow("SELECT parse_status, summary FROM resumes WHERE id = $1", readable)
     assert parsed["parse_status"] == "parsed"
     assert parsed["summary"]["years_experience"] == 6.0 and "postgresql" in parsed["summary"]["skills"]
     refused = await db.fetchrow("SELECT parse_status, parse_error FROM resumes WHERE id = $1", locked)
     assert refused["parse_status"] == "failed" and "password-protected" in refused["parse_error"]
-    assert await db.fetchval("SELECT count(*) FROM agent_logs WHERE agent_name = 'resume_intelligence' "
-                             "AND status = 'failed' AND error_message LIKE '%password-protected%'") == 1
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM agent_logs WHERE agent_name = 'resume_intelligence' "
+            "AND status = 'failed' AND error_message LIKE '%password-protected%'"
+        )
+        == 1
+    )
 
 
 # ------------------------------------------------------------------------------------ fit_scorer
 
+
 def score_jobs_in_prompt(body: dict) -> dict:
     """The stand-in's answer to a fit request: a score per JOB id it was shown (higher ids score higher)."""
     ids = [int(i) for i in re.findall(r"JOB (\d+):", body["messages"][-1]["content"])]
-    return {"scores": [{"job_id": i, "score": 60 + (i % 4) * 10, "label": "good",
-                        "recommendation": "apply" if 60 + (i % 4) * 10 >= 75 else "consider",
-                        "reasons": ["python"], "missing_skills": ["go"]} for i in ids]}
+    return {
+        "scores": [
+            {
+                "job_id": i,
+                "score": 60 + (i % 4) * 10,
+                "label": "good",
+                "recommendation": "apply" if 60 + (i % 4) * 10 >= 75 else "consider",
+                "reasons": ["python"],
+                "missing_skills": ["go"],
+            }
+            for i in ids
+        ]
+    }
 
 
 async def score_until_settled(db: asyncpg.Connection, database_url: str) -> None:
@@ -210,22 +245,32 @@ async def score_until_settled(db: asyncpg.Connection, database_url: str) -> None
 
 async def make_candidate(db: asyncpg.Connection, **profile: object) -> uuid.UUID:
     user = uuid.uuid4()
-    await db.execute("INSERT INTO users (id, email, auto_apply_enabled, fit_score_threshold, profile) "
-                     "VALUES ($1, $2, true, 75, $3)", user, f"{user}@x.dev", dict(profile))
-    await db.execute("INSERT INTO resumes (user_id, raw_text, parse_status, summary, parsed_at) "
-                     "VALUES ($1, 'x', 'parsed', $2, now())", user, SUMMARY)
+    await db.execute(
+        "INSERT INTO users (id, email, auto_apply_enabled, fit_score_threshold, profile) VALUES ($1, $2, true, 75, $3)",
+        user,
+        f"{user}@x.dev",
+        dict(profile),
+    )
+    await db.execute(
+        "INSERT INTO resumes (user_id, raw_text, parse_status, summary, parsed_at) VALUES ($1, 'x', 'parsed', $2, now())",
+        user,
+        SUMMARY,
+    )
     return user
 
 
 async def test_bulk_jobs_insert_scores_in_batches_and_queues_applications(
-        provider: StandIn, db: asyncpg.Connection, database_url: str) -> None:
+    provider: StandIn, db: asyncpg.Connection, database_url: str
+) -> None:
     user = await make_candidate(db)
     await db.execute("INSERT INTO user_company_prefs (user_id, company, pref_type) VALUES ($1, 'EvilCorp', 'blacklist')", user)
     for _ in range(4):
         provider.reply(score_jobs_in_prompt)
-    await db.execute("INSERT INTO jobs (fingerprint, title, company, apply_url, platform, description) "
-                     "SELECT 'fp' || i, 'Backend Engineer ' || i, CASE WHEN i = 3 THEN 'EvilCorp' ELSE 'Co' || i END, "
-                     "'https://jobs.example/' || i, 'greenhouse', 'python postgres' FROM generate_series(1, 20) i")
+    await db.execute(
+        "INSERT INTO jobs (fingerprint, title, company, apply_url, platform, description) "
+        "SELECT 'fp' || i, 'Backend Engineer ' || i, CASE WHEN i = 3 THEN 'EvilCorp' ELSE 'Co' || i END, "
+        "'https://jobs.example/' || i, 'greenhouse', 'python postgres' FROM generate_series(1, 20) i"
+    )
     # One bulk insert, one event.
     assert await db.fetchval("SELECT count(*) FROM talvix.events WHERE agent = 'fit_scorer'") == 1
     await score_until_settled(db, database_url)
@@ -238,34 +283,43 @@ async def test_bulk_jobs_insert_scores_in_batches_and_queues_applications(
     assert all(r["reasoning_effort"] is None for r in provider.requests)
     scores = dict(await db.fetch("SELECT job_id, score FROM job_fit_scores WHERE user_id = $1", user))
     assert scores == {i: 60 + (i % 4) * 10 for i in shown}
-    queued = {r["job_id"] for r in await db.fetch(
-        "SELECT job_id FROM job_applications WHERE user_id = $1 AND auto_status = 'queued'", user)}
+    queued = {
+        r["job_id"]
+        for r in await db.fetch("SELECT job_id FROM job_applications WHERE user_id = $1 AND auto_status = 'queued'", user)
+    }
     assert queued == {i for i, s in scores.items() if s >= 75}
     metadata = await db.fetchval("SELECT metadata FROM agent_logs WHERE agent_name = 'fit_scorer'")
     assert metadata["calls"] == len(provider.requests) and metadata["queued_applications"] == len(queued)
 
 
 async def test_model_skipping_a_job_fails_the_run_without_partial_rows(
-        provider: StandIn, db: asyncpg.Connection, database_url: str) -> None:
+    provider: StandIn, db: asyncpg.Connection, database_url: str
+) -> None:
     await make_candidate(db)
     provider.reply(*[lambda body: {"scores": score_jobs_in_prompt(body)["scores"][1:]}] * 5)
-    await db.execute("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
-                     "SELECT 'fp' || i, 'Engineer', 'Co', 'https://j.example', 'lever' FROM generate_series(1, 3) i")
+    await db.execute(
+        "INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
+        "SELECT 'fp' || i, 'Engineer', 'Co', 'https://j.example', 'lever' FROM generate_series(1, 3) i"
+    )
     await score_until_settled(db, database_url)
     event = await db.fetchrow("SELECT status, last_error FROM talvix.events WHERE agent = 'fit_scorer'")
     assert event["status"] == "failed" and "but was asked for" in event["last_error"]
     assert await db.fetchval("SELECT count(*) FROM job_fit_scores") == 0
 
 
-async def test_offline_pipeline_resume_to_queued_application(standin: StandIn, db: asyncpg.Connection,
-                                                             database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_offline_pipeline_resume_to_queued_application(
+    standin: StandIn, db: asyncpg.Connection, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     standin.reset()
     monkeypatch.delenv("SARVAM_API_KEY", raising=False)
     monkeypatch.delenv("TALVIX_LLM_API_KEY", raising=False)
     await db.executemany(
         "INSERT INTO jobs (fingerprint, title, company, apply_url, platform, description) VALUES ($1, $2, $3, $4, $5, $6)",
-        [("a", "Senior Backend Engineer", "Acme", "https://a.example", "greenhouse", "python asyncio postgresql aws docker"),
-         ("b", "Frontend Developer", "Pixel", "https://b.example", "lever", "react css figma typescript")])
+        [
+            ("a", "Senior Backend Engineer", "Acme", "https://a.example", "greenhouse", "python asyncio postgresql aws docker"),
+            ("b", "Frontend Developer", "Pixel", "https://b.example", "lever", "react css figma typescript"),
+        ],
+    )
     user = uuid.uuid4()
     await db.execute("INSERT INTO users (id, email) VALUES ($1, 'o@x.dev')", user)
     await db.execute("INSERT INTO resumes (user_id, raw_text) VALUES ($1, $2)", user, RESUME)
@@ -276,22 +330,31 @@ async def test_offline_pipeline_resume_to_queued_application(standin: StandIn, d
     assert standin.requests == []
     scores = dict(await db.fetch("SELECT j.company, s.score FROM job_fit_scores s JOIN jobs j ON j.id = s.job_id"))
     assert scores["Acme"] >= 75 > scores["Pixel"]
-    assert [r["company"] for r in await db.fetch(
-        "SELECT j.company FROM job_applications a JOIN jobs j ON j.id = a.job_id WHERE a.auto_status = 'queued'")] == ["Acme"]
+    assert [
+        r["company"]
+        for r in await db.fetch(
+            "SELECT j.company FROM job_applications a JOIN jobs j ON j.id = a.job_id WHERE a.auto_status = 'queued'"
+        )
+    ] == ["Acme"]
     assert not await db.fetchval("SELECT fit_scores_stale FROM users WHERE id = $1", user)
 
 
 # ------------------------------------------------------------------------------- document_tailor
 
+
 async def test_queued_application_gets_documents_and_becomes_ready(
-        provider: StandIn, db: asyncpg.Connection, database_url: str, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    provider: StandIn, db: asyncpg.Connection, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("STORAGE_ROOT", str(tmp_path / "storage"))
     user = await make_candidate(db)
-    job = await db.fetchval("INSERT INTO jobs (fingerprint, title, company, apply_url, platform, description) "
-                            "VALUES ('t1', 'Backend Engineer', 'Acme', 'https://a.example', 'greenhouse', 'python') RETURNING id")
-    docs = {"resume_markdown": "# Asha Rao\n\n" + "Python and PostgreSQL services. " * 5,
-            "cover_letter": "Dear Acme team,\n\n" + "I build reliable backends. " * 5}
+    job = await db.fetchval(
+        "INSERT INTO jobs (fingerprint, title, company, apply_url, platform, description) "
+        "VALUES ('t1', 'Backend Engineer', 'Acme', 'https://a.example', 'greenhouse', 'python') RETURNING id"
+    )
+    docs = {
+        "resume_markdown": "# Asha Rao\n\n" + "Python and PostgreSQL services. " * 5,
+        "cover_letter": "Dear Acme team,\n\n" + "I build reliable backends. " * 5,
+    }
     provider.reply(docs)
     app = await db.fetchval("INSERT INTO job_applications (user_id, job_id) VALUES ($1, $2) RETURNING id", user, job)
     async with running_worker(database_url, **serving("document_tailor")):
@@ -307,48 +370,53 @@ async def test_queued_application_gets_documents_and_becomes_ready(
 
 
 async def test_tailoring_failure_leaves_the_application_queued(
-        provider: StandIn, db: asyncpg.Connection, database_url: str, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    provider: StandIn, db: asyncpg.Connection, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("STORAGE_ROOT", str(tmp_path / "storage"))
     user = await make_candidate(db)
-    job = await db.fetchval("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
-                            "VALUES ('t2', 'Engineer', 'Beta', 'https://b.example', 'lever') RETURNING id")
+    job = await db.fetchval(
+        "INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
+        "VALUES ('t2', 'Engineer', 'Beta', 'https://b.example', 'lever') RETURNING id"
+    )
     provider.reply(*[{"resume_markdown": "too short", "cover_letter": "x"}] * 5)
     app = await db.fetchval("INSERT INTO job_applications (user_id, job_id) VALUES ($1, $2) RETURNING id", user, job)
     async with running_worker(database_url, **serving("document_tailor")):
         await wait_for(lambda: settled(db, "document_tailor"), timeout=60, message="tailoring finished")
     assert await db.fetchval("SELECT auto_status FROM job_applications WHERE id = $1", app) == "queued"
     assert "does not fit TailoredDocuments" in await db.fetchval(
-        "SELECT last_error FROM talvix.events WHERE agent = 'document_tailor'")
+        "SELECT last_error FROM talvix.events WHERE agent = 'document_tailor'"
+    )
     assert not (tmp_path / "storage" / "tailored").exists()
 
 
 # --------------------------------------------------------------------------------- form_answerer
 
+
 async def test_form_answerer_asks_the_model_only_what_the_profile_cannot_answer(provider: StandIn) -> None:
-    from handlers.form_answerer import Question, answer
-    from handlers.llm import LLMOutputError, load_llm_settings
+    from handlers.apply.form_answerer import Question, answer
+    from handlers.skills.llm import LLMOutputError, load_llm_settings
 
     settings = load_llm_settings()
     profile = {"full_name": "Asha Rao", "email": "asha@x.dev", "years_experience": 6}
     assert (await answer(Question(label="Email"), profile, settings)).source == "profile"
     assert provider.requests == []
     provider.reply({"value": "Kubernetes"})
-    result = await answer(Question(label="Which orchestrator do you prefer?", kind="select",
-                                   options=["Nomad", "Kubernetes"]), profile, settings)
+    result = await answer(
+        Question(label="Which orchestrator do you prefer?", kind="select", options=["Nomad", "Kubernetes"]), profile, settings
+    )
     assert (result.value, result.source) == ("Kubernetes", "model")
     (request,) = provider.requests
     assert request["reasoning_effort"] is None  # No-Think
     assert "asha@x.dev" not in request["messages"][-1]["content"]  # contact details never go to the model
     provider.reply({"value": "Docker Swarm"})
     with pytest.raises(LLMOutputError, match="does not fit a select field"):
-        await answer(Question(label="Which orchestrator?", kind="select", options=["Nomad", "Kubernetes"]),
-                     profile, settings)
+        await answer(Question(label="Which orchestrator?", kind="select", options=["Nomad", "Kubernetes"]), profile, settings)
 
 
 @pytest.mark.parametrize("failure", ["down", "slow"])
-async def test_provider_down_or_too_slow_fails_cleanly(provider: StandIn, db: asyncpg.Connection, database_url: str,
-                                                       monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+async def test_provider_down_or_too_slow_fails_cleanly(
+    provider: StandIn, db: asyncpg.Connection, database_url: str, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
     from listeners.local_postgres import free_port
 
     if failure == "down":  # nothing listens there: connection refused
@@ -369,21 +437,30 @@ def test_registering_the_agents_never_imports_crewai() -> None:
     import sys
 
     probe = "import sys, handlers; print(sorted(m for m in sys.modules if m.split('.')[0] in ('crewai', 'openai')))"
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
-                            cwd=Path(__file__).resolve().parents[2])
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[2]
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
 
 async def test_pre_filter_keeps_wrong_city_work_mode_and_role_away_from_the_model(
-        provider: StandIn, db: asyncpg.Connection, database_url: str) -> None:
+    provider: StandIn, db: asyncpg.Connection, database_url: str
+) -> None:
     user = await make_candidate(db, work_modes=["remote", "hybrid"], cities=["Bengaluru"])
     await db.execute("INSERT INTO user_target_roles (user_id, role_title) VALUES ($1, 'backend engineer')", user)
-    rows = [("ok-remote", "Backend Engineer", "remote", "Delhi"), ("ok-city", "Senior Backend Engineer", "hybrid", "Bengaluru, KA"),
-            ("onsite", "Backend Engineer", "onsite", "Bengaluru"), ("far", "Backend Engineer", "hybrid", "Pune"),
-            ("role", "Data Analyst", "remote", None)]
-    await db.executemany("INSERT INTO jobs (fingerprint, title, company, work_mode, location, apply_url, platform) "
-                         "VALUES ($1, $2, 'Co', $3, $4, 'https://j.example', 'lever')", rows)
+    rows = [
+        ("ok-remote", "Backend Engineer", "remote", "Delhi"),
+        ("ok-city", "Senior Backend Engineer", "hybrid", "Bengaluru, KA"),
+        ("onsite", "Backend Engineer", "onsite", "Bengaluru"),
+        ("far", "Backend Engineer", "hybrid", "Pune"),
+        ("role", "Data Analyst", "remote", None),
+    ]
+    await db.executemany(
+        "INSERT INTO jobs (fingerprint, title, company, work_mode, location, apply_url, platform) "
+        "VALUES ($1, $2, 'Co', $3, $4, 'https://j.example', 'lever')",
+        rows,
+    )
     provider.reply(score_jobs_in_prompt)
     await score_until_settled(db, database_url)
     shown = {int(i) for r in provider.requests for i in re.findall(r"JOB (\d+):", r["messages"][-1]["content"])}
@@ -391,12 +468,13 @@ async def test_pre_filter_keeps_wrong_city_work_mode_and_role_away_from_the_mode
     assert shown == expected
 
 
-async def test_out_of_range_fit_score_fails_without_rows(provider: StandIn, db: asyncpg.Connection,
-                                                         database_url: str) -> None:
+async def test_out_of_range_fit_score_fails_without_rows(provider: StandIn, db: asyncpg.Connection, database_url: str) -> None:
     await make_candidate(db)
     provider.reply(*[lambda body: {"scores": [{**s, "score": 150} for s in score_jobs_in_prompt(body)["scores"]]}] * 5)
-    await db.execute("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
-                     "VALUES ('x', 'Engineer', 'Co', 'https://j.example', 'lever')")
+    await db.execute(
+        "INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
+        "VALUES ('x', 'Engineer', 'Co', 'https://j.example', 'lever')"
+    )
     await score_until_settled(db, database_url)
     event = await db.fetchrow("SELECT status, last_error FROM talvix.events WHERE agent = 'fit_scorer'")
     assert event["status"] == "failed" and "less than or equal to 100" in event["last_error"]
@@ -404,8 +482,9 @@ async def test_out_of_range_fit_score_fails_without_rows(provider: StandIn, db: 
     assert await db.fetchval("SELECT count(*) FROM job_applications") == 0
 
 
-async def test_one_user_cannot_set_off_unbounded_model_work(db: asyncpg.Connection, database_url: str,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_one_user_cannot_set_off_unbounded_model_work(
+    db: asyncpg.Connection, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SARVAM_API_KEY", raising=False)
     monkeypatch.delenv("TALVIX_LLM_API_KEY", raising=False)
     monkeypatch.setenv("TALVIX_LLM_USER_RUNS_PER_HOUR", "3")
@@ -414,12 +493,19 @@ async def test_one_user_cannot_set_off_unbounded_model_work(db: asyncpg.Connecti
         await db.execute("INSERT INTO resumes (user_id, raw_text) VALUES ($1, $2)", user, RESUME)
     _, other_resume = await insert_resume(db)  # another user is not held back by this one
     async with running_worker(database_url, **serving("resume_intelligence")):
-        await wait_for(lambda: db.fetchval("SELECT count(*) = 7 FROM agent_logs WHERE agent_name = 'resume_intelligence' "
-                                           "AND status IN ('completed', 'skipped')"), timeout=60, message="every run ended")
+        await wait_for(
+            lambda: db.fetchval(
+                "SELECT count(*) = 7 FROM agent_logs WHERE agent_name = 'resume_intelligence' "
+                "AND status IN ('completed', 'skipped')"
+            ),
+            timeout=60,
+            message="every run ended",
+        )
     assert await db.fetchval("SELECT count(*) FROM resumes WHERE user_id = $1 AND parse_status = 'parsed'", user) == 3
     assert await db.fetchval("SELECT parse_status FROM resumes WHERE id = $1", other_resume) == "parsed"
-    waiting = await db.fetch("SELECT run_after - now() AS wait FROM talvix.events WHERE agent = 'resume_intelligence' "
-                             "AND status = 'pending'")
+    waiting = await db.fetch(
+        "SELECT run_after - now() AS wait FROM talvix.events WHERE agent = 'resume_intelligence' AND status = 'pending'"
+    )
     assert len(waiting) == 3 and all(w["wait"].total_seconds() > 500 for w in waiting)  # queued again, not dropped
     reasons = await db.fetch("SELECT error_message FROM agent_logs WHERE status = 'skipped'")
     assert len(reasons) == 3 and all("limit 3" in r["error_message"] for r in reasons)

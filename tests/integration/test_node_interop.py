@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from handlers.session_crypto import CBC_V1, SealedSession, open_session, seal
+from handlers.skills.session_crypto import CBC_V1, SealedSession, open_session, seal
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None and not os.environ.get("CI"), reason="node is not installed")
@@ -37,16 +37,25 @@ WHO = {"user_id": "6f1c1d4e-8a0b-4c9e-9d55-0c1d2e3f4a5b", "platform": "linkedin"
 
 def node(script: str, *args: str, key_hex: str) -> str:
     assert NODE, "node is required for the cross-language test"
-    result = subprocess.run([NODE, "-e", script, *args], env={**os.environ, "AES_SESSION_KEY": key_hex},
-                            capture_output=True, text=True, timeout=30, check=True)
+    result = subprocess.run(
+        [NODE, "-e", script, *args],
+        env={**os.environ, "AES_SESSION_KEY": key_hex},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
     return result.stdout
 
 
-@pytest.mark.parametrize("cookies", [
-    [{"name": "li_at", "value": "AQEDAT", "domain": ".linkedin.com", "path": "/", "expires": 1893456000}],
-    {"cookies": [{"name": "JSESSIONID", "value": "ajax:123", "domain": ".www.linkedin.com", "path": "/"}]},
-    [{"name": "ünïcødé", "value": "x" * 5000}],
-])
+@pytest.mark.parametrize(
+    "cookies",
+    [
+        [{"name": "li_at", "value": "AQEDAT", "domain": ".linkedin.com", "path": "/", "expires": 1893456000}],
+        {"cookies": [{"name": "JSESSIONID", "value": "ajax:123", "domain": ".www.linkedin.com", "path": "/"}]},
+        [{"name": "ünïcødé", "value": "x" * 5000}],
+    ],
+)
 def test_node_encrypts_python_decrypts(cookies: object) -> None:
     key_hex = os.urandom(32).hex()
     stored = json.loads(node(ENCRYPT_JS, json.dumps(cookies), key_hex=key_hex))

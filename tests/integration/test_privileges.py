@@ -10,16 +10,22 @@ import pytest
 
 # What a signed-in user may do on purpose (migrations 006 and 012); anon may do nothing.
 AUTHENTICATED = {
-    "users": ("SELECT", "INSERT(email),INSERT(full_name),INSERT(id),INSERT(phone),INSERT(profile),INSERT(timezone),"
-                        "UPDATE(auto_apply_enabled),UPDATE(fit_score_threshold),UPDATE(full_name),UPDATE(phone),"
-                        "UPDATE(profile),UPDATE(timezone)"),
+    "users": (
+        "SELECT",
+        "INSERT(email),INSERT(full_name),INSERT(id),INSERT(phone),INSERT(profile),INSERT(timezone),"
+        "UPDATE(auto_apply_enabled),UPDATE(fit_score_threshold),UPDATE(full_name),UPDATE(phone),"
+        "UPDATE(profile),UPDATE(timezone)",
+    ),
     "user_target_roles": ("SELECT,INSERT,UPDATE,DELETE", ""),
     "user_company_prefs": ("SELECT,INSERT,UPDATE,DELETE", ""),
-    "user_connections": ("DELETE", "SELECT(captured_at),SELECT(consecutive_failures),SELECT(created_at),"
-                                   "SELECT(estimated_expires_at),SELECT(id),SELECT(is_valid),SELECT(last_validated_at),"
-                                   "SELECT(platform),SELECT(session_version),SELECT(updated_at),SELECT(user_agent),"
-                                   "SELECT(user_id),SELECT(viewport),SELECT(warning_1d_sent),SELECT(warning_3d_sent),"
-                                   "SELECT(warning_7d_sent)"),
+    "user_connections": (
+        "DELETE",
+        "SELECT(captured_at),SELECT(consecutive_failures),SELECT(created_at),"
+        "SELECT(estimated_expires_at),SELECT(id),SELECT(is_valid),SELECT(last_validated_at),"
+        "SELECT(platform),SELECT(session_version),SELECT(updated_at),SELECT(user_agent),"
+        "SELECT(user_id),SELECT(viewport),SELECT(warning_1d_sent),SELECT(warning_3d_sent),"
+        "SELECT(warning_7d_sent)",
+    ),
     "jobs": ("SELECT", ""),
     "resumes": ("SELECT", "INSERT(raw_text),INSERT(storage_path),INSERT(user_id)"),
     "job_fit_scores": ("SELECT", ""),
@@ -43,21 +49,30 @@ SELECT c.oid::regclass::text AS name,
 
 @pytest.mark.parametrize("role", ["anon", "authenticated"])
 async def test_every_table_and_column_matches_the_allow_list(db: asyncpg.Connection, role: str) -> None:
-    granted = {r["name"]: (r["table_privileges"], r["column_privileges"]) for r in await db.fetch(PRIVILEGES, role)
-               if r["table_privileges"] or r["column_privileges"]}
+    granted = {
+        r["name"]: (r["table_privileges"], r["column_privileges"])
+        for r in await db.fetch(PRIVILEGES, role)
+        if r["table_privileges"] or r["column_privileges"]
+    }
     assert granted == (AUTHENTICATED if role == "authenticated" else {})
 
 
 @pytest.mark.parametrize("role", ["anon", "authenticated"])
 async def test_no_sequence_function_or_engine_schema_is_reachable(db: asyncpg.Connection, role: str) -> None:
-    sequences = await db.fetch("SELECT c.oid::regclass::text AS name FROM pg_class c WHERE c.relkind = 'S' "
-                               "AND c.relnamespace IN ('public'::regnamespace, 'talvix'::regnamespace) "
-                               "AND (has_sequence_privilege($1, c.oid, 'USAGE') OR has_sequence_privilege($1, c.oid, 'UPDATE') "
-                               "OR has_sequence_privilege($1, c.oid, 'SELECT'))", role)
+    sequences = await db.fetch(
+        "SELECT c.oid::regclass::text AS name FROM pg_class c WHERE c.relkind = 'S' "
+        "AND c.relnamespace IN ('public'::regnamespace, 'talvix'::regnamespace) "
+        "AND (has_sequence_privilege($1, c.oid, 'USAGE') OR has_sequence_privilege($1, c.oid, 'UPDATE') "
+        "OR has_sequence_privilege($1, c.oid, 'SELECT'))",
+        role,
+    )
     assert [r["name"] for r in sequences] == []
-    functions = await db.fetch("SELECT p.oid::regprocedure::text AS name FROM pg_proc p "
-                               "WHERE p.pronamespace = 'public'::regnamespace AND has_function_privilege($1, p.oid, 'EXECUTE') "
-                               "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')", role)
+    functions = await db.fetch(
+        "SELECT p.oid::regprocedure::text AS name FROM pg_proc p "
+        "WHERE p.pronamespace = 'public'::regnamespace AND has_function_privilege($1, p.oid, 'EXECUTE') "
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')",
+        role,
+    )
     assert [r["name"] for r in functions] == []
     # The engine's schema is closed as a whole: its functions cannot even be named.
     assert not await db.fetchval("SELECT has_schema_privilege($1, 'talvix', 'USAGE')", role)
@@ -66,8 +81,13 @@ async def test_no_sequence_function_or_engine_schema_is_reachable(db: asyncpg.Co
 @pytest.mark.parametrize("role", ["anon", "authenticated"])
 async def test_what_the_anon_key_tried_is_refused(db: asyncpg.Connection, role: str) -> None:
     sequence = await db.fetchval("SELECT pg_get_serial_sequence('public.jobs', 'id')")
-    for sql in ["SELECT public.increment_linkedin_daily_count('2026-01-01'::date)", f"SELECT setval('{sequence}', 1)",
-                f"SELECT nextval('{sequence}')", "TRUNCATE public.jobs", "TRUNCATE public.job_applications"]:
+    for sql in [
+        "SELECT public.increment_linkedin_daily_count('2026-01-01'::date)",
+        f"SELECT setval('{sequence}', 1)",
+        f"SELECT nextval('{sequence}')",
+        "TRUNCATE public.jobs",
+        "TRUNCATE public.job_applications",
+    ]:
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             async with db.transaction():
                 await db.execute(f"SET LOCAL ROLE {role}")

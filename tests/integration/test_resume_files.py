@@ -11,13 +11,16 @@ import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
-from handlers.resume_files import MAX_FILE_BYTES, MAX_PDF_PAGES, text_of
-from handlers.resume_intelligence import offline_summary
+from handlers.agents.resume_intelligence import offline_summary
+from handlers.skills.resume_files import MAX_FILE_BYTES, MAX_PDF_PAGES, text_of
 from listeners.registry import PermanentError
 
-RESUME = ["Asha Rao", "Senior Backend Engineer, Acme (2019-2025)",
-          "6 years building Python, asyncio and PostgreSQL services on AWS with Docker.",
-          "B.Tech Computer Science, IIT Madras"]
+RESUME = [
+    "Asha Rao",
+    "Senior Backend Engineer, Acme (2019-2025)",
+    "6 years building Python, asyncio and PostgreSQL services on AWS with Docker.",
+    "B.Tech Computer Science, IIT Madras",
+]
 
 
 def write_pdf(path: Path, lines: list[str], blank_pages: int = 0) -> Path:
@@ -66,17 +69,23 @@ def test_an_owner_password_alone_does_not_stop_reading(tmp_path: Path) -> None:
     assert RESUME[1] in text_of(locked)
 
 
-@pytest.mark.parametrize(("name", "make", "message"), [
-    ("locked.pdf", lambda p: encrypt(write_pdf(p.with_suffix(".src.pdf"), RESUME), p, user_password="1234"),
-     "is password-protected"),
-    ("scan.pdf", lambda p: write_pdf(p, [], blank_pages=1), "has no text layer"),
-    ("long.pdf", lambda p: write_pdf(p, RESUME, blank_pages=MAX_PDF_PAGES), f"the limit is {MAX_PDF_PAGES}"),
-    ("broken.pdf", lambda p: p.write_bytes(b"%PDF-1.7\nthis is not a pdf\n"), "cannot be read"),
-    ("broken.docx", lambda p: p.write_bytes(b"PK\x03\x04 not a zip"), "is not a readable .docx"),
-    ("cv.odt", lambda p: p.write_bytes(b"x"), "resume file type .odt is not supported"),
-    ("huge.txt", lambda p: os.truncate(p.open("wb").name, MAX_FILE_BYTES + 1), "the limit is 10 MB"),
-    ("missing.pdf", lambda p: None, "does not exist"),
-])
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [
+        (
+            "locked.pdf",
+            lambda p: encrypt(write_pdf(p.with_suffix(".src.pdf"), RESUME), p, user_password="1234"),
+            "is password-protected",
+        ),
+        ("scan.pdf", lambda p: write_pdf(p, [], blank_pages=1), "has no text layer"),
+        ("long.pdf", lambda p: write_pdf(p, RESUME, blank_pages=MAX_PDF_PAGES), f"the limit is {MAX_PDF_PAGES}"),
+        ("broken.pdf", lambda p: p.write_bytes(b"%PDF-1.7\nthis is not a pdf\n"), "cannot be read"),
+        ("broken.docx", lambda p: p.write_bytes(b"PK\x03\x04 not a zip"), "is not a readable .docx"),
+        ("cv.odt", lambda p: p.write_bytes(b"x"), "resume file type .odt is not supported"),
+        ("huge.txt", lambda p: os.truncate(p.open("wb").name, MAX_FILE_BYTES + 1), "the limit is 10 MB"),
+        ("missing.pdf", lambda p: None, "does not exist"),
+    ],
+)
 def test_unreadable_files_fail_permanently_saying_why(tmp_path: Path, name: str, make: object, message: str) -> None:
     path = tmp_path / name
     make(path)  # type: ignore[operator]

@@ -29,14 +29,14 @@ async def claim(db: asyncpg.Connection) -> asyncpg.Record:
     return row
 
 
-async def test_an_outcome_whose_opening_never_arrived_is_written_whole(db: asyncpg.Connection,
-                                                                       pool: asyncpg.Pool) -> None:
+async def test_an_outcome_whose_opening_never_arrived_is_written_whole(db: asyncpg.Connection, pool: asyncpg.Pool) -> None:
     event_id = await enqueue(db, "probe", {}, user_id="6f1c1d4e-8a0b-4c9e-9d55-0c1d2e3f4a5b")
     row = await claim(db)
     written: list[Outcome] = []
     writer = OutcomeWriter(pool, WORKER, written.extend)
-    await writer._write([Outcome(event_id, row["attempts"], "probe", "completed", "completed", 12, records=3,
-                                 metadata={"tokens": 5})])
+    await writer._write(
+        [Outcome(event_id, row["attempts"], "probe", "completed", "completed", 12, records=3, metadata={"tokens": 5})]
+    )
     log = await db.fetchrow("SELECT * FROM agent_logs WHERE event_id = $1", event_id)
     assert log["status"] == "completed" and log["records_processed"] == 3 and log["duration_ms"] == 12
     assert log["metadata"] == {"event_id": event_id, "attempt": 1, "worker": WORKER, "tokens": 5}
@@ -56,8 +56,7 @@ async def test_an_opened_run_is_closed_not_written_twice(db: asyncpg.Connection,
     assert [(r["status"], r["error_message"]) for r in logs] == [("failed", "boom")]
 
 
-async def test_an_opening_that_arrives_after_the_event_moved_on_writes_nothing(db: asyncpg.Connection,
-                                                                              pool: asyncpg.Pool) -> None:
+async def test_an_opening_that_arrives_after_the_event_moved_on_writes_nothing(db: asyncpg.Connection, pool: asyncpg.Pool) -> None:
     event_id = await enqueue(db, "probe", {})
     row = await claim(db)
     await db.fetch(database.query("release"), [event_id], [row["attempts"]], WORKER)
@@ -66,8 +65,7 @@ async def test_an_opening_that_arrives_after_the_event_moved_on_writes_nothing(d
     assert await db.fetchval("SELECT status FROM talvix.events WHERE id = $1", event_id) == "pending"
 
 
-async def test_the_reaper_records_a_run_whose_worker_died_before_opening_it(db: asyncpg.Connection,
-                                                                           pool: asyncpg.Pool) -> None:
+async def test_the_reaper_records_a_run_whose_worker_died_before_opening_it(db: asyncpg.Connection, pool: asyncpg.Pool) -> None:
     event_id = await enqueue(db, "probe", {})
     await claim(db)
     await db.execute("UPDATE talvix.events SET lease_until = now() - interval '1 second' WHERE id = $1", event_id)

@@ -15,9 +15,20 @@ import pytest
 
 from listeners import database
 
-USER_TABLES = ["users", "resumes", "user_target_roles", "user_company_prefs", "user_connections",
-               "user_oauth_tokens", "jobs", "job_fit_scores", "job_applications", "system_daily_limits", "agent_logs",
-               "notifications"]
+USER_TABLES = [
+    "users",
+    "resumes",
+    "user_target_roles",
+    "user_company_prefs",
+    "user_connections",
+    "user_oauth_tokens",
+    "jobs",
+    "job_fit_scores",
+    "job_applications",
+    "system_daily_limits",
+    "agent_logs",
+    "notifications",
+]
 
 
 @contextlib.asynccontextmanager
@@ -26,8 +37,10 @@ async def acting_as(db: asyncpg.Connection, role: str, sub: uuid.UUID | None = N
     async with db.transaction():
         await db.execute(f"SET LOCAL ROLE {role}")
         if sub is not None:
-            await db.execute("SELECT set_config('request.jwt.claims', $1, true)",
-                             json.dumps({"sub": str(sub), "role": role, "aud": "authenticated"}))
+            await db.execute(
+                "SELECT set_config('request.jwt.claims', $1, true)",
+                json.dumps({"sub": str(sub), "role": role, "aud": "authenticated"}),
+            )
         yield
 
 
@@ -44,21 +57,28 @@ async def denied(db: asyncpg.Connection, sql: str, *args: object) -> bool:
 @pytest.fixture
 async def people(db: asyncpg.Connection) -> tuple[uuid.UUID, uuid.UUID, int]:
     alice, bob = uuid.uuid4(), uuid.uuid4()
-    await db.execute("INSERT INTO users (id, email, tier) VALUES ($1, 'a@x.dev', 'professional'), ($2, 'b@x.dev', 'free')",
-                     alice, bob)
-    job = await db.fetchval("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
-                            "VALUES ('fp1', 'Engineer', 'Acme', 'https://acme.example/apply', 'greenhouse') RETURNING id")
+    await db.execute(
+        "INSERT INTO users (id, email, tier) VALUES ($1, 'a@x.dev', 'professional'), ($2, 'b@x.dev', 'free')", alice, bob
+    )
+    job = await db.fetchval(
+        "INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
+        "VALUES ('fp1', 'Engineer', 'Acme', 'https://acme.example/apply', 'greenhouse') RETURNING id"
+    )
     for user in (alice, bob):
-        await db.execute("INSERT INTO user_connections (user_id, platform, session_encrypted, session_iv) "
-                         "VALUES ($1, 'linkedin', 'deadbeef', '00ff')", user)
+        await db.execute(
+            "INSERT INTO user_connections (user_id, platform, session_encrypted, session_iv) "
+            "VALUES ($1, 'linkedin', 'deadbeef', '00ff')",
+            user,
+        )
         await db.execute("INSERT INTO job_applications (user_id, job_id) VALUES ($1, $2)", user, job)
     return alice, bob, job
 
 
 async def test_every_table_has_row_level_security(db: asyncpg.Connection) -> None:
     # Every table in public, so a new table without RLS fails here too.
-    rows = await db.fetch("SELECT relname, relrowsecurity FROM pg_class WHERE relnamespace = 'public'::regnamespace "
-                          "AND relkind = 'r'")
+    rows = await db.fetch(
+        "SELECT relname, relrowsecurity FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'"
+    )
     assert {r["relname"]: r["relrowsecurity"] for r in rows} == dict.fromkeys(USER_TABLES, True)
 
 
@@ -77,15 +97,19 @@ async def test_signed_in_user_sees_only_own_rows(db: asyncpg.Connection, people:
 async def test_users_read_their_notifications_and_can_only_mark_them_read(db: asyncpg.Connection, people: tuple) -> None:
     alice, bob, _ = people
     for user in (alice, bob):
-        await db.execute("INSERT INTO notifications (user_id, event_type, title, body, expires_at) "
-                         "VALUES ($1, 'session_expiring', 'Heads up', 'Reconnect', now() + interval '7 days')", user)
+        await db.execute(
+            "INSERT INTO notifications (user_id, event_type, title, body, expires_at) "
+            "VALUES ($1, 'session_expiring', 'Heads up', 'Reconnect', now() + interval '7 days')",
+            user,
+        )
     async with acting_as(db, "authenticated", alice):
         mine = await db.fetch("SELECT id, user_id FROM notifications")
         assert [r["user_id"] for r in mine] == [alice]
         assert await db.execute("UPDATE notifications SET status = 'read', read_at = now()") == "UPDATE 1"
         assert await denied(db, "UPDATE notifications SET body = 'changed'")
-        assert await denied(db, "INSERT INTO notifications (user_id, event_type, title, body, expires_at) "
-                                "VALUES ($1, 'x', 'x', 'x', now())", alice)
+        assert await denied(
+            db, "INSERT INTO notifications (user_id, event_type, title, body, expires_at) VALUES ($1, 'x', 'x', 'x', now())", alice
+        )
         try:
             async with db.transaction():
                 await db.execute("UPDATE notifications SET status = 'sent'")
@@ -97,8 +121,10 @@ async def test_users_read_their_notifications_and_can_only_mark_them_read(db: as
 
 async def test_user_inserts_only_own_rows(db: asyncpg.Connection, people: tuple) -> None:
     alice, bob, job = people
-    job2 = await db.fetchval("INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
-                             "VALUES ('fp2', 'Dev', 'Beta', 'https://b.example', 'lever') RETURNING id")
+    job2 = await db.fetchval(
+        "INSERT INTO jobs (fingerprint, title, company, apply_url, platform) "
+        "VALUES ('fp2', 'Dev', 'Beta', 'https://b.example', 'lever') RETURNING id"
+    )
     async with acting_as(db, "authenticated", alice):
         await db.execute("INSERT INTO job_applications (user_id, job_id) VALUES ($1, $2)", alice, job2)
         await db.execute("INSERT INTO resumes (user_id, raw_text) VALUES ($1, 'Python developer')", alice)
@@ -109,30 +135,42 @@ async def test_user_inserts_only_own_rows(db: asyncpg.Connection, people: tuple)
             async with db.transaction():
                 await db.execute("INSERT INTO resumes (user_id, raw_text) VALUES ($1, 'x')", bob)
         # Pipeline columns are the worker's: a user cannot mark their application submitted.
-        assert await denied(db, "INSERT INTO job_applications (user_id, job_id, auto_status) VALUES ($1, $2, 'submitted')",
-                            alice, job)
+        assert await denied(
+            db, "INSERT INTO job_applications (user_id, job_id, auto_status) VALUES ($1, $2, 'submitted')", alice, job
+        )
 
 
 async def test_user_cannot_read_session_secrets_or_oauth_tokens(db: asyncpg.Connection, people: tuple) -> None:
     alice, _, _ = people
-    await db.execute("INSERT INTO user_oauth_tokens (user_id, provider, tokens_encrypted, tokens_iv) "
-                     "VALUES ($1, 'google', 'x', 'y')", alice)
+    await db.execute(
+        "INSERT INTO user_oauth_tokens (user_id, provider, tokens_encrypted, tokens_iv) VALUES ($1, 'google', 'x', 'y')", alice
+    )
     async with acting_as(db, "authenticated", alice):
         assert await denied(db, "SELECT session_encrypted FROM user_connections")
         assert await denied(db, "SELECT session_iv FROM user_connections")
         assert await denied(db, "SELECT * FROM user_connections")
         assert await denied(db, "SELECT * FROM user_oauth_tokens")
         assert await denied(db, "UPDATE user_connections SET session_encrypted = 'mine'")
-        assert await denied(db, "INSERT INTO user_connections (user_id, platform, session_encrypted, session_iv) "
-                                "VALUES ($1, 'indeed', 'a', 'b')", alice)
+        assert await denied(
+            db,
+            "INSERT INTO user_connections (user_id, platform, session_encrypted, session_iv) VALUES ($1, 'indeed', 'a', 'b')",
+            alice,
+        )
 
 
-@pytest.mark.parametrize("column_value", [
-    "tier = 'professional'", "daily_apply_limit = 25", "daily_apply_count = 0", "monthly_apply_count = 0",
-    "auto_apply_paused = false", "auto_apply_activated_at = now() - interval '30 days'", "email = 'new@x.dev'",
-])
-async def test_user_cannot_change_tier_caps_counters_or_pause(db: asyncpg.Connection, people: tuple,
-                                                              column_value: str) -> None:
+@pytest.mark.parametrize(
+    "column_value",
+    [
+        "tier = 'professional'",
+        "daily_apply_limit = 25",
+        "daily_apply_count = 0",
+        "monthly_apply_count = 0",
+        "auto_apply_paused = false",
+        "auto_apply_activated_at = now() - interval '30 days'",
+        "email = 'new@x.dev'",
+    ],
+)
+async def test_user_cannot_change_tier_caps_counters_or_pause(db: asyncpg.Connection, people: tuple, column_value: str) -> None:
     alice, _, _ = people
     async with acting_as(db, "authenticated", alice):
         assert await denied(db, f"UPDATE users SET {column_value} WHERE id = $1", alice)
@@ -146,15 +184,20 @@ async def test_enabling_auto_apply_stamps_activation_time(db: asyncpg.Connection
 
 
 @pytest.mark.parametrize("role", ["authenticated", "anon"])
-async def test_engine_tables_logs_and_budget_are_closed_to_app_roles(db: asyncpg.Connection, people: tuple,
-                                                                     role: str) -> None:
+async def test_engine_tables_logs_and_budget_are_closed_to_app_roles(db: asyncpg.Connection, people: tuple, role: str) -> None:
     alice, _, _ = people
     async with acting_as(db, role, alice if role == "authenticated" else None):
-        for sql in ["SELECT * FROM agent_logs", "SELECT * FROM talvix.events", "SELECT * FROM talvix.watches",
-                    "SELECT * FROM system_daily_limits", "SELECT * FROM talvix.limits",
-                    "SELECT talvix.reserve_linkedin_action()", "SELECT increment_linkedin_daily_count('2026-01-01')",
-                    "INSERT INTO agent_logs (agent_name, status, expires_at) VALUES ('x', 'started', now())",
-                    "SELECT * FROM talvix.watch('users', 'x')"]:
+        for sql in [
+            "SELECT * FROM agent_logs",
+            "SELECT * FROM talvix.events",
+            "SELECT * FROM talvix.watches",
+            "SELECT * FROM system_daily_limits",
+            "SELECT * FROM talvix.limits",
+            "SELECT talvix.reserve_linkedin_action()",
+            "SELECT increment_linkedin_daily_count('2026-01-01')",
+            "INSERT INTO agent_logs (agent_name, status, expires_at) VALUES ('x', 'started', now())",
+            "SELECT * FROM talvix.watch('users', 'x')",
+        ]:
             assert await denied(db, sql), sql
     async with acting_as(db, "anon"):
         assert await denied(db, "SELECT * FROM users")
@@ -177,14 +220,18 @@ async def test_security_definer_functions_pin_search_path_and_are_not_public(db:
 async def test_gateway_role_can_only_store_a_connection(db: asyncpg.Connection, people: tuple) -> None:
     alice, _, _ = people
     async with acting_as(db, "talvix_gateway"):
-        row = await db.fetchrow("SELECT * FROM talvix.store_connection($1, 'indeed', 'c1pher', 'iv', 2::smallint, "
-                                "'Mozilla/5.0', '1366x768', now() + interval '10 days')", alice)
+        row = await db.fetchrow(
+            "SELECT * FROM talvix.store_connection($1, 'indeed', 'c1pher', 'iv', 2::smallint, "
+            "'Mozilla/5.0', '1366x768', now() + interval '10 days')",
+            alice,
+        )
         assert set(row.keys()) == {"id", "platform", "is_valid", "estimated_expires_at", "captured_at"}
         for table in [*USER_TABLES, "talvix.events", "talvix.watches"]:
             assert await denied(db, f"SELECT * FROM {table}"), table
         assert await denied(db, "SELECT talvix.reserve_linkedin_action()")
-    stored = await db.fetchrow("SELECT session_encrypted, session_version FROM user_connections "
-                               "WHERE user_id = $1 AND platform = 'indeed'", alice)
+    stored = await db.fetchrow(
+        "SELECT session_encrypted, session_version FROM user_connections WHERE user_id = $1 AND platform = 'indeed'", alice
+    )
     assert (stored["session_encrypted"], stored["session_version"]) == ("c1pher", 2)
 
 
@@ -207,6 +254,7 @@ async def test_fifty_connections_race_for_the_last_hundred_actions(db: asyncpg.C
     await db.execute("INSERT INTO system_daily_limits (day, linkedin_actions, linkedin_limit) VALUES ($1, 1400, 1500)", day)
     conns = [await database.connect(database_url) for _ in range(50)]
     try:
+
         async def racer(conn: asyncpg.Connection) -> int:
             return sum([await conn.fetchval("SELECT talvix.reserve_linkedin_action($1)", day) for _ in range(5)])
 
@@ -240,8 +288,10 @@ async def test_seed_rpc_counts_after_the_fact(db: asyncpg.Connection) -> None:
         await db.execute("SELECT increment_linkedin_daily_count('2030-02-03')")
     assert await used(db, date(2030, 2, 3)) == 3
     # It takes a date, whatever the session's time zone (text followed it).
-    assert await db.fetchval("SELECT pg_get_function_identity_arguments('public.increment_linkedin_daily_count'::regproc)") \
+    assert (
+        await db.fetchval("SELECT pg_get_function_identity_arguments('public.increment_linkedin_daily_count'::regproc)")
         == "action_date date"
+    )
 
 
 async def test_releases_without_reservations_grant_nothing(db: asyncpg.Connection) -> None:
@@ -258,16 +308,17 @@ async def test_budget_day_is_utc_whatever_the_session_time_zone(db: asyncpg.Conn
     await db.execute("SET TIME ZONE 'Pacific/Kiritimati'")  # UTC+14: its local date is often tomorrow's
     assert await db.fetchval("SELECT talvix.utc_today() = (now() AT TIME ZONE 'UTC')::date")
     await db.fetchval("SELECT talvix.reserve_linkedin_action()")
-    assert await db.fetchval("SELECT day FROM system_daily_limits") == await db.fetchval(
-        "SELECT (now() AT TIME ZONE 'UTC')::date")
+    assert await db.fetchval("SELECT day FROM system_daily_limits") == await db.fetchval("SELECT (now() AT TIME ZONE 'UTC')::date")
 
 
 async def test_a_user_row_takes_only_the_email_the_token_carries(db: asyncpg.Connection) -> None:
     mallory = uuid.uuid4()
     async with db.transaction():
         await db.execute("SET LOCAL ROLE authenticated")
-        await db.execute("SELECT set_config('request.jwt.claims', $1, true)",
-                         json.dumps({"sub": str(mallory), "role": "authenticated", "email": "mallory@x.dev"}))
+        await db.execute(
+            "SELECT set_config('request.jwt.claims', $1, true)",
+            json.dumps({"sub": str(mallory), "role": "authenticated", "email": "mallory@x.dev"}),
+        )
         # Someone else's address first, to block its owner's sign-up: refused by RLS.
         assert await refused_by_policy(db, "INSERT INTO users (id, email) VALUES ($1, 'victim@x.dev')", mallory)
         await db.execute("INSERT INTO users (id, email) VALUES ($1, 'Mallory@x.dev')", mallory)  # their own: fine

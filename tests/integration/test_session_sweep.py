@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 import handlers  # noqa: F401  (registers every agent)
-from handlers.apply_schedule import INDIA
-from handlers.session_sweep import next_run
+from handlers import queries
+from handlers.agents.session_sweep import next_run
+from handlers.apply.schedule import INDIA
 from listeners import database
 from listeners.registry import REGISTRY
 from tests.support.waiting import wait_for
@@ -17,9 +18,15 @@ from tests.support.workers import running_worker
 async def connection(db: asyncpg.Connection, expires_in: timedelta | None, **flags: bool) -> uuid.UUID:
     uid = uuid.uuid4()
     await db.execute("INSERT INTO users (id, email, auto_apply_enabled) VALUES ($1, $2, true)", uid, f"{uid}@x.dev")
-    await db.execute("INSERT INTO user_connections (user_id, platform, session_encrypted, session_iv, estimated_expires_at, "
-                     "warning_7d_sent, warning_3d_sent, warning_1d_sent) VALUES ($1, 'linkedin', 'x', 'y', now() + $2, $3, $4, $5)",
-                     uid, expires_in, flags.get("w7", False), flags.get("w3", False), flags.get("w1", False))
+    await db.execute(
+        "INSERT INTO user_connections (user_id, platform, session_encrypted, session_iv, estimated_expires_at, "
+        "warning_7d_sent, warning_3d_sent, warning_1d_sent) VALUES ($1, 'linkedin', 'x', 'y', now() + $2, $3, $4, $5)",
+        uid,
+        expires_in,
+        flags.get("w7", False),
+        flags.get("w3", False),
+        flags.get("w1", False),
+    )
     return uid
 
 
@@ -31,34 +38,49 @@ async def test_daily_sweep_warns_once_retires_expired_and_queues_tomorrow(db: as
     expired = await connection(db, timedelta(hours=-1))
     unknown = await connection(db, None)
     # Migration 010 queues the first sweep (the test template starts empty, so run its SQL again).
-    await db.execute((database.sql_dir() / "migrations" / "010_session_sweep.sql").read_text())
-    await db.execute((database.sql_dir() / "migrations" / "010_session_sweep.sql").read_text())  # idempotent
+    await db.execute((database.sql_dir() / "product" / "migrations" / "010_session_sweep.sql").read_text())
+    await db.execute((database.sql_dir() / "product" / "migrations" / "010_session_sweep.sql").read_text())  # idempotent
     assert await db.fetchval("SELECT count(*) FROM talvix.events WHERE agent = 'session_expiry_sweep'") == 1
     async with running_worker(database_url, handlers=REGISTRY.values(), agents=["session_expiry_sweep"]):
-        await wait_for(lambda: db.fetchval("SELECT count(*) = 1 FROM talvix.events WHERE agent = 'session_expiry_sweep' "
-                                           "AND status = 'completed'"), timeout=10, message="sweep ran")
-    flags = {r["user_id"]: (r["warning_7d_sent"], r["warning_3d_sent"], r["warning_1d_sent"], r["is_valid"])
-             for r in await db.fetch("SELECT * FROM user_connections")}
+        await wait_for(
+            lambda: db.fetchval(
+                "SELECT count(*) = 1 FROM talvix.events WHERE agent = 'session_expiry_sweep' AND status = 'completed'"
+            ),
+            timeout=10,
+            message="sweep ran",
+        )
+    flags = {
+        r["user_id"]: (r["warning_7d_sent"], r["warning_3d_sent"], r["warning_1d_sent"], r["is_valid"])
+        for r in await db.fetch("SELECT * FROM user_connections")
+    }
     assert flags[in_5_days] == (True, False, False, True)
     assert flags[in_2_days] == (True, True, False, True)
     assert flags[in_12_hours] == (True, True, True, True)
     assert flags[far] == flags[unknown] == (False, False, False, True)
     assert flags[expired][3] is False
-    assert await db.fetchval("SELECT auto_apply_paused_reason FROM users WHERE id = $1", expired) == \
-        "linkedin session expired: reconnect it"
+    assert (
+        await db.fetchval("SELECT auto_apply_paused_reason FROM users WHERE id = $1", expired)
+        == "linkedin session expired: reconnect it"
+    )
     told = {r["user_id"]: (r["event_type"], r["title"]) for r in await db.fetch("SELECT * FROM notifications")}
-    assert told == {in_5_days: ("session_expiring", "Your linkedin session expires in 5 days"),
-                    in_2_days: ("session_expiring", "Your linkedin session expires in 2 days"),
-                    in_12_hours: ("session_expiring", "Your linkedin session expires in less than a day"),
-                    expired: ("session_expired", "Your linkedin session has expired")}
+    assert told == {
+        in_5_days: ("session_expiring", "Your linkedin session expires in 5 days"),
+        in_2_days: ("session_expiring", "Your linkedin session expires in 2 days"),
+        in_12_hours: ("session_expiring", "Your linkedin session expires in less than a day"),
+        expired: ("session_expired", "Your linkedin session has expired"),
+    }
     # Each warning once: the same sweep again tells nobody anything new, and drops expired notifications.
-    await db.execute("INSERT INTO notifications (user_id, event_type, title, body, expires_at) "
-                     "VALUES ($1, 'old', 'old', 'old', now() - interval '1 minute')", far)
-    again = await db.fetchrow(database.query("session_expiry_sweep"))
+    await db.execute(
+        "INSERT INTO notifications (user_id, event_type, title, body, expires_at) "
+        "VALUES ($1, 'old', 'old', 'old', now() - interval '1 minute')",
+        far,
+    )
+    again = await db.fetchrow(queries.sql("session_expiry_sweep"))
     assert (again["told"], again["notifications_deleted"]) == (0, 1)
     assert await db.fetchval("SELECT count(*) FROM notifications") == 4
-    follow = await db.fetchrow("SELECT run_after, status FROM talvix.events WHERE agent = 'session_expiry_sweep' "
-                               "AND status = 'pending'")
+    follow = await db.fetchrow(
+        "SELECT run_after, status FROM talvix.events WHERE agent = 'session_expiry_sweep' AND status = 'pending'"
+    )
     local = follow["run_after"].astimezone(INDIA)
     assert (local.hour, local.minute) == (19, 30)
     assert timedelta(0) < follow["run_after"] - datetime.now(UTC) <= timedelta(days=1)

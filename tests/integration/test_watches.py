@@ -25,8 +25,9 @@ async def events(db: asyncpg.Connection) -> list[asyncpg.Record]:
 async def nothing_created(db: asyncpg.Connection) -> bool:
     """No trigger on the test's table and no watch by the test's agents (the pipeline's own watches,
     attached by migration, stay)."""
-    triggers = await db.fetchval("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'talvix_%' "
-                                 "AND tgrelid = to_regclass('postings')")
+    triggers = await db.fetchval(
+        "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'talvix_%' AND tgrelid = to_regclass('postings')"
+    )
     watches = await db.fetchval("SELECT count(*) FROM talvix.watches WHERE agent IN ('a', 'Bad-Name')")
     return triggers == 0 and watches == 0
 
@@ -104,13 +105,17 @@ async def test_unwatch_removes_trigger_and_listing(postings: asyncpg.Connection)
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ("'postings', 'a', condition => 'NEW.no_such_column = 1'",
-         "invalid condition for INSERT: column new.no_such_column does not exist"),
+        (
+            "'postings', 'a', condition => 'NEW.no_such_column = 1'",
+            "invalid condition for INSERT: column new.no_such_column does not exist",
+        ),
         ("'postings', 'a', condition => 'NEW.status ='", "invalid condition for INSERT: syntax error"),
         ("'postings', 'a', condition => $$OLD.status = 'x'$$", 'missing FROM-clause entry for table "old"'),
         ("'postings', 'a', '{DELETE}', condition => $$NEW.status = 'x'$$", 'missing FROM-clause entry for table "new"'),
-        ("'postings', 'a', condition => 'NEW.title'",
-         "invalid condition for INSERT: argument of WHERE must be type boolean, not type text"),
+        (
+            "'postings', 'a', condition => 'NEW.title'",
+            "invalid condition for INSERT: argument of WHERE must be type boolean, not type text",
+        ),
         ("'postings', 'a', condition => '(SELECT true)'", "cannot use subquery in trigger WHEN condition"),
         ("'postings', 'Bad-Name'", "invalid agent name 'Bad-Name'"),
         ("'postings', 'a', '{TRUNCATE}'", "unknown operation(s) 'TRUNCATE'"),
@@ -120,8 +125,7 @@ async def test_unwatch_removes_trigger_and_listing(postings: asyncpg.Connection)
         ("'no_such_table', 'a'", 'relation "no_such_table" does not exist'),
     ],
 )
-async def test_invalid_watch_gives_clear_error_and_creates_nothing(postings: asyncpg.Connection, args: str,
-                                                                   message: str) -> None:
+async def test_invalid_watch_gives_clear_error_and_creates_nothing(postings: asyncpg.Connection, args: str, message: str) -> None:
     with pytest.raises(asyncpg.PostgresError) as raised:
         await postings.execute(f"SELECT talvix.watch({args})")
     assert message in str(raised.value)
@@ -153,7 +157,7 @@ async def test_conditions_built_to_inject_sql_cannot(postings: asyncpg.Connectio
 
 
 async def test_table_names_built_to_inject_sql_are_refused(postings: asyncpg.Connection) -> None:
-    for name in ["postings; DROP TABLE postings", "postings\"; DROP TABLE postings; --", "pg_catalog.pg_class"]:
+    for name in ["postings; DROP TABLE postings", 'postings"; DROP TABLE postings; --', "pg_catalog.pg_class"]:
         with pytest.raises(asyncpg.PostgresError):
             await postings.execute("SELECT * FROM talvix.watch($1::regclass, 'a')", name)
     assert await postings.fetchval("SELECT to_regclass('postings') IS NOT NULL")
@@ -177,8 +181,10 @@ async def test_app_role_without_engine_privileges_still_triggers_work(postings: 
     role = f"talvix_test_app_{uuid.uuid4().hex[:8]}"
     await db.execute(f"CREATE ROLE {role} NOLOGIN")
     try:
-        await db.execute(f"GRANT USAGE ON SCHEMA public TO {role}; GRANT INSERT ON postings TO {role};"
-                         f"GRANT USAGE ON SEQUENCE postings_id_seq TO {role}")
+        await db.execute(
+            f"GRANT USAGE ON SCHEMA public TO {role}; GRANT INSERT ON postings TO {role};"
+            f"GRANT USAGE ON SEQUENCE postings_id_seq TO {role}"
+        )
         await db.execute("SELECT talvix.watch('postings', 'a')")
         async with db.transaction():
             await db.execute(f"SET LOCAL ROLE {role}")
@@ -195,22 +201,31 @@ async def test_app_role_without_engine_privileges_still_triggers_work(postings: 
 async def test_a_bulk_insert_makes_one_event_per_matching_row_in_one_statement(postings: asyncpg.Connection) -> None:
     db = postings
     await db.execute("SELECT talvix.watch('postings', 'a', condition => $$NEW.status = 'queued'$$)")
-    await db.execute("INSERT INTO postings (user_id, status) SELECT gen_random_uuid(), "
-                     "CASE WHEN g % 2 = 0 THEN 'queued' ELSE 'new' END FROM generate_series(1, 1000) g")
+    await db.execute(
+        "INSERT INTO postings (user_id, status) SELECT gen_random_uuid(), "
+        "CASE WHEN g % 2 = 0 THEN 'queued' ELSE 'new' END FROM generate_series(1, 1000) g"
+    )
     rows = await events(db)
     assert [r["payload"]["row"]["id"] for r in rows] == list(range(2, 1001, 2))
     first = await db.fetchrow("SELECT id, user_id FROM postings WHERE id = 2")
     assert rows[0]["payload"] == {"table": "public.postings", "op": "INSERT", "row": {"id": 2, "user_id": str(first["user_id"])}}
     assert rows[0]["user_id"] == first["user_id"] and rows[0]["source"] == "public.postings INSERT"
     # One trigger call for the statement, not one per row.
-    assert await db.fetchval("SELECT action_orientation FROM information_schema.triggers "
-                             "WHERE event_object_table = 'postings' AND trigger_name = 'talvix_a_insert'") == "STATEMENT"
+    assert (
+        await db.fetchval(
+            "SELECT action_orientation FROM information_schema.triggers "
+            "WHERE event_object_table = 'postings' AND trigger_name = 'talvix_a_insert'"
+        )
+        == "STATEMENT"
+    )
 
 
 async def test_an_update_watch_on_a_table_without_a_key_still_pairs_old_and_new(db: asyncpg.Connection) -> None:
     await db.execute("CREATE TABLE keyless (name text, status text)")
-    await db.execute("SELECT talvix.watch('keyless', 'a', '{UPDATE}', columns => '{name}', "
-                     "condition => 'NEW.status IS DISTINCT FROM OLD.status')")
+    await db.execute(
+        "SELECT talvix.watch('keyless', 'a', '{UPDATE}', columns => '{name}', "
+        "condition => 'NEW.status IS DISTINCT FROM OLD.status')"
+    )
     await db.execute("INSERT INTO keyless VALUES ('x', 'new'), ('y', 'new')")
     await db.execute("UPDATE keyless SET status = 'done' WHERE name = 'y'")
     assert [r["payload"]["row"] for r in await events(db)] == [{"name": "y"}]
@@ -224,8 +239,15 @@ async def test_the_engines_own_tables_cannot_be_watched(postings: asyncpg.Connec
     assert len(await events(postings)) == 1
 
 
-@pytest.mark.parametrize("condition", ["pg_sleep(1) IS NOT NULL", "random() > 0.5", "NEW.title = gen_random_uuid()::text",
-                                       "NEW.id > nextval('public.postings_id_seq')"])
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "pg_sleep(1) IS NOT NULL",
+        "random() > 0.5",
+        "NEW.title = gen_random_uuid()::text",
+        "NEW.id > nextval('public.postings_id_seq')",
+    ],
+)
 async def test_conditions_that_call_volatile_functions_are_refused(postings: asyncpg.Connection, condition: str) -> None:
     with pytest.raises(asyncpg.PostgresError, match="calls volatile function"):
         await postings.execute("SELECT * FROM talvix.watch('postings', 'a', condition => $1)", condition)
@@ -233,8 +255,9 @@ async def test_conditions_that_call_volatile_functions_are_refused(postings: asy
 
 
 async def test_stable_functions_are_fine_in_a_condition(postings: asyncpg.Connection) -> None:
-    await postings.execute("SELECT talvix.watch('postings', 'a', condition => $$lower(NEW.status) = 'queued' "
-                           "AND now() > '2020-01-01'$$)")
+    await postings.execute(
+        "SELECT talvix.watch('postings', 'a', condition => $$lower(NEW.status) = 'queued' AND now() > '2020-01-01'$$)"
+    )
     await postings.execute("INSERT INTO postings (status) VALUES ('QUEUED')")
     assert len(await events(postings)) == 1
 

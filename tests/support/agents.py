@@ -30,8 +30,12 @@ async def probe_handler(ctx: Context) -> int | None:
     payload = ctx.payload
     record = payload.get("record", False)
     if record:
-        await ctx.db.execute("INSERT INTO test_effects (event_id, attempt, worker, phase) VALUES ($1, $2, $3, 'start')",
-                             ctx.event.id, ctx.attempt, ctx.settings.worker_id)
+        await ctx.db.execute(
+            "INSERT INTO test_effects (event_id, attempt, worker, phase) VALUES ($1, $2, $3, 'start')",
+            ctx.event.id,
+            ctx.attempt,
+            ctx.settings.worker_id,
+        )
     if payload.get("sleep"):
         await asyncio.sleep(float(payload["sleep"]))
     if payload.get("block"):
@@ -49,9 +53,13 @@ async def probe_handler(ctx: Context) -> int | None:
         return "lots"  # type: ignore[return-value]
     if record:
         # Idempotent, as every handler must be: a run re-done after a crash leaves one 'end' row.
-        await ctx.db.execute("INSERT INTO test_effects (event_id, attempt, worker, phase) VALUES ($1, $2, $3, 'end') "
-                             "ON CONFLICT (event_id) WHERE phase = 'end' DO NOTHING",
-                             ctx.event.id, ctx.attempt, ctx.settings.worker_id)
+        await ctx.db.execute(
+            "INSERT INTO test_effects (event_id, attempt, worker, phase) VALUES ($1, $2, $3, 'end') "
+            "ON CONFLICT (event_id) WHERE phase = 'end' DO NOTHING",
+            ctx.event.id,
+            ctx.attempt,
+            ctx.settings.worker_id,
+        )
     return int(payload.get("records", 1))
 
 

@@ -57,28 +57,36 @@ class JobSite:
             body = "<h1>Engineer</h1><p class='closed'>This job is no longer accepting applications.</p>"
         elif self.mode == "captcha":
             # What reCAPTCHA v2 renders: its anchor iframe (304×78) inside the .g-recaptcha div.
-            body = ("<h1>Verify you are human</h1><div class='g-recaptcha' data-sitekey='x'>"
-                    "<iframe title='reCAPTCHA' src='about:blank#recaptcha/api2/anchor' width='304' height='78'></iframe></div>")
+            body = (
+                "<h1>Verify you are human</h1><div class='g-recaptcha' data-sitekey='x'>"
+                "<iframe title='reCAPTCHA' src='about:blank#recaptcha/api2/anchor' width='304' height='78'></iframe></div>"
+            )
         else:
             submit = "" if self.mode == "drop_submit" else '<button id="submit_app" type="submit">Submit Application</button>'
             form = FORM.format(job=job, submit=submit).replace("`", "\\\\`")
-            body = ("<h1>Backend Engineer</h1><div id='app'></div>"
-                    f"<script>setTimeout(() => {{ document.getElementById('app').innerHTML = `{form}`; }}, 300);</script>")
+            body = (
+                "<h1>Backend Engineer</h1><div id='app'></div>"
+                f"<script>setTimeout(() => {{ document.getElementById('app').innerHTML = `{form}`; }}, 300);</script>"
+            )
         return web.Response(text=f"<html><body>{body}</body></html>", content_type="text/html")
 
     async def apply(self, request: web.Request) -> web.Response:
         data = await request.post()
         fields = {k: v for k, v in data.items() if not hasattr(v, "file")}
         upload = data.get("resume")
-        self.submissions.append({"fields": fields, "cookies": dict(request.cookies),
-                                 "file_name": getattr(upload, "filename", None),
-                                 "file_bytes": upload.file.read() if hasattr(upload, "file") else None})
+        self.submissions.append(
+            {
+                "fields": fields,
+                "cookies": dict(request.cookies),
+                "file_name": getattr(upload, "filename", None),
+                "file_bytes": upload.file.read() if hasattr(upload, "file") else None,
+            }
+        )
         if self.mode == "no_confirm":
             return web.Response(text="<html><body><p>Processing…</p></body></html>", content_type="text/html")
         if self.mode == "slow_submit":  # the submission has arrived; the answer takes a while
             await asyncio.sleep(20)
-        return web.Response(text="<html><body><h1 id='thanks'>Thank you for applying!</h1></body></html>",
-                            content_type="text/html")
+        return web.Response(text="<html><body><h1 id='thanks'>Thank you for applying!</h1></body></html>", content_type="text/html")
 
     async def start(self) -> web.AppRunner:
         app = web.Application()

@@ -222,9 +222,20 @@ NOTICE_OPTIONS: tuple[str, ...] = ("Immediately", "15 days", "30 days", "60 days
 PLACEHOLDER_OPTION = "Select an option"
 # The captured list (bilan604/initiative, 2023) starts with the United States, then goes alphabetically; cut short here.
 COUNTRY_CODES: tuple[str, ...] = (
-    "United States (+1)", "Australia (+61)", "Bangladesh (+880)", "Canada (+1)", "France (+33)", "Germany (+49)",
-    "India (+91)", "Ireland (+353)", "Nepal (+977)", "Netherlands (+31)", "Singapore (+65)", "Sri Lanka (+94)",
-    "United Arab Emirates (+971)", "United Kingdom (+44)",
+    "United States (+1)",
+    "Australia (+61)",
+    "Bangladesh (+880)",
+    "Canada (+1)",
+    "France (+33)",
+    "Germany (+49)",
+    "India (+91)",
+    "Ireland (+353)",
+    "Nepal (+977)",
+    "Netherlands (+31)",
+    "Singapore (+65)",
+    "Sri Lanka (+94)",
+    "United Arab Emirates (+971)",
+    "United Kingdom (+44)",
 )
 
 ERRORS: dict[str, str] = {
@@ -240,8 +251,19 @@ ERRORS: dict[str, str] = {
 }
 
 MODES = frozenset(
-    {"ok", "signed_out", "captcha", "applied", "closed", "no_confirm", "slow", "reject_phone", "extra_question",
-     "external", "daily_limit"}
+    {
+        "ok",
+        "signed_out",
+        "captcha",
+        "applied",
+        "closed",
+        "no_confirm",
+        "slow",
+        "reject_phone",
+        "extra_question",
+        "external",
+        "daily_limit",
+    }
 )
 SLOW_RENDER_DELAY_MS = 2500
 SUBMIT_PATH = "/voyager/api/jobs/easyApplyApplications"  # this fixture's own path; LinkedIn's is not in the evidence
@@ -270,16 +292,34 @@ def steps_for(job: str, mode: str) -> list[dict[str, Any]]:
     """The modal's steps and controls, as data: the page's script renders LinkedIn's markup from it."""
 
     def text(n: int, kind: str, label: str, value: str = "", control: str = "text", required: bool = True) -> dict[str, Any]:
-        return {"kind": control, "id": form_element_id("single-line-text-form-component", job, n, kind), "label": label,
-                "required": required, "value": value}
+        return {
+            "kind": control,
+            "id": form_element_id("single-line-text-form-component", job, n, kind),
+            "label": label,
+            "required": required,
+            "value": value,
+        }
 
     def select(n: int, kind: str, label: str, options: tuple[str, ...], value: str = "") -> dict[str, Any]:
-        return {"kind": "select", "id": form_element_id("text-entity-list-form-component", job, n, kind), "label": label,
-                "required": True, "options": [PLACEHOLDER_OPTION, *options], "value": value or PLACEHOLDER_OPTION}
+        return {
+            "kind": "select",
+            "id": form_element_id("text-entity-list-form-component", job, n, kind),
+            "label": label,
+            "required": True,
+            "options": [PLACEHOLDER_OPTION, *options],
+            "value": value or PLACEHOLDER_OPTION,
+        }
 
     def radio(n: int, label: str) -> dict[str, Any]:
-        return {"kind": "radio", "id": form_element_id("radio-button-form-component", job, n, "multipleChoice"),
-                "urn": radio_urn(job, n), "label": label, "required": True, "options": ["Yes", "No"], "value": ""}
+        return {
+            "kind": "radio",
+            "id": form_element_id("radio-button-form-component", job, n, "multipleChoice"),
+            "urn": radio_urn(job, n),
+            "label": label,
+            "required": True,
+            "options": ["Yes", "No"],
+            "value": "",
+        }
 
     contact = [
         text(3, "firstName", "First name", ACCOUNT["first_name"]),
@@ -299,8 +339,15 @@ def steps_for(job: str, mode: str) -> list[dict[str, Any]]:
         text(107, "numeric", Q_SALARY, control="decimal", required=False),
     ]
     if mode == "extra_question":
-        questions.append({"kind": "textarea", "id": form_element_id("multiline-text-form-component", job, 108, "text"),
-                          "label": EXTRA_QUESTION, "required": True, "value": ""})
+        questions.append(
+            {
+                "kind": "textarea",
+                "id": form_element_id("multiline-text-form-component", job, 108, "text"),
+                "label": EXTRA_QUESTION,
+                "required": True,
+                "value": "",
+            }
+        )
     return [
         {"title": "Contact info", "progress": PROGRESS[0], "button": "next", "controls": contact},
         {"title": "Resume", "progress": PROGRESS[1], "button": "next", "controls": resume},
@@ -428,8 +475,13 @@ def _global_nav() -> str:
     links = "".join(
         f'<li class="global-nav__primary-item"><a class="global-nav__primary-link" href="{href}">'
         f'<span class="t-12 global-nav__primary-link-text">{label}</span></a></li>'
-        for href, label in (("/feed/", "Home"), ("/mynetwork/", "My Network"), ("/jobs/", "Jobs"),
-                            ("/messaging/", "Messaging"), ("/notifications/", "Notifications"))
+        for href, label in (
+            ("/feed/", "Home"),
+            ("/mynetwork/", "My Network"),
+            ("/jobs/", "Jobs"),
+            ("/messaging/", "Messaging"),
+            ("/notifications/", "Notifications"),
+        )
     )
     return (
         '<header id="global-nav" class="global-nav global-nav--narrow" aria-label="Global Navigation">'
@@ -628,7 +680,7 @@ def _authwall_page() -> str:
 def _challenge_page() -> str:
     body = (
         '<main class="app__content guest-main"><section class="guest-card">'
-        "<h1 class=\"t-24\">Let's do a quick security check</h1>"
+        '<h1 class="t-24">Let\'s do a quick security check</h1>'
         '<p class="t-14">We want to make sure it\'s really you.</p>'
         '<form id="captcha-challenge" method="post" action="/checkpoint/challenge/verify">'
         '<iframe id="captcha-internal" title="Captcha" src="about:blank" width="400" height="300"></iframe>'
@@ -674,20 +726,22 @@ class LinkedInSite:
         if self.mode not in MODES:
             raise ValueError(f"unknown mode {self.mode!r}; one of {sorted(MODES)}")
         app = web.Application(client_max_size=16 * 1024 * 1024)
-        app.add_routes([
-            web.get("/", self._home),
-            web.get("/login", self._login),
-            web.post("/checkpoint/lg/login-submit", self._login_submit),
-            web.get("/feed/", self._feed),
-            web.get("/feed", self._add_slash),
-            web.get("/authwall", self._authwall),
-            web.get("/checkpoint/challenge/{tail:.*}", self._challenge),
-            web.get("/jobs/view/{job:[0-9A-Za-z_-]+}/", self._job),
-            web.get("/jobs/view/{job:[0-9A-Za-z_-]+}", self._add_slash),
-            web.post(SUBMIT_PATH, self._submit),
-            web.post(TRACK_PATH, self._track),
-            web.get("/redir/redirect/", self._external),
-        ])
+        app.add_routes(
+            [
+                web.get("/", self._home),
+                web.get("/login", self._login),
+                web.post("/checkpoint/lg/login-submit", self._login_submit),
+                web.get("/feed/", self._feed),
+                web.get("/feed", self._add_slash),
+                web.get("/authwall", self._authwall),
+                web.get("/checkpoint/challenge/{tail:.*}", self._challenge),
+                web.get("/jobs/view/{job:[0-9A-Za-z_-]+}/", self._job),
+                web.get("/jobs/view/{job:[0-9A-Za-z_-]+}", self._add_slash),
+                web.post(SUBMIT_PATH, self._submit),
+                web.post(TRACK_PATH, self._track),
+                web.get("/redir/redirect/", self._external),
+            ]
+        )
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", self.port).start()
@@ -796,28 +850,40 @@ class LinkedInSite:
                 application = json.loads(await part.text())
             elif part.name == "resume":
                 content = bytes(await part.read())
-                upload = {"name": part.filename, "bytes": content, "size": len(content),
-                          "content_type": part.headers.get("Content-Type", ""), "uploaded": True}
+                upload = {
+                    "name": part.filename,
+                    "bytes": content,
+                    "size": len(content),
+                    "content_type": part.headers.get("Content-Type", ""),
+                    "uploaded": True,
+                }
         chosen = application.get("resume")
         if upload is not None:
             resume: dict[str, Any] | None = upload
         elif chosen:
-            resume = {"name": chosen.get("name"), "bytes": None, "size": OLD_RESUME_SIZE, "content_type": "application/pdf",
-                      "uploaded": False}
+            resume = {
+                "name": chosen.get("name"),
+                "bytes": None,
+                "size": OLD_RESUME_SIZE,
+                "content_type": "application/pdf",
+                "uploaded": False,
+            }
         else:
             resume = None
         job = str(application.get("job", ""))
-        self.submissions.append({
-            "job": job,
-            "answers": {str(k): str(v) for k, v in application.get("answers", {}).items()},
-            "resume": resume,
-            "follow_company": bool(application.get("follow_company")),
-            "cookies": dict(request.cookies),
-            "steps_seen": int(application.get("steps_seen", 0)),
-            "rejections": list(application.get("rejections", [])),
-            "steps": list(application.get("steps", [])),
-            "mode": self.mode,
-        })
+        self.submissions.append(
+            {
+                "job": job,
+                "answers": {str(k): str(v) for k, v in application.get("answers", {}).items()},
+                "resume": resume,
+                "follow_company": bool(application.get("follow_company")),
+                "cookies": dict(request.cookies),
+                "steps_seen": int(application.get("steps_seen", 0)),
+                "rejections": list(application.get("rejections", [])),
+                "steps": list(application.get("steps", [])),
+                "mode": self.mode,
+            }
+        )
         self.events.append({"type": "submitted", "job": job})
         return web.json_response({"status": 200, "data": {"applicationId": len(self.submissions)}})
 

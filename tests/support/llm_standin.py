@@ -60,15 +60,18 @@ class StandIn:
         if callable(item):
             item = item(body)
         if isinstance(item, int):
-            return web.json_response({"error": {"message": f"stand-in says {item}", "type": "server_error"}},
-                                     status=item)
+            return web.json_response({"error": {"message": f"stand-in says {item}", "type": "server_error"}}, status=item)
         content = item if isinstance(item, str) else json.dumps(item)
-        return web.json_response({
-            "id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion", "created": int(time.time()),
-            "model": body.get("model"),
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150},
-        })
+        return web.json_response(
+            {
+                "id": f"chatcmpl-{len(self.requests)}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": body.get("model"),
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150},
+            }
+        )
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)

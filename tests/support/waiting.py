@@ -24,8 +24,7 @@ async def wait_for(
         await asyncio.sleep(interval)
 
 
-def wait_for_sync(check: Callable[[], T], timeout: float = 10.0, interval: float = 0.02,
-                  message: str = "condition") -> T:
+def wait_for_sync(check: Callable[[], T], timeout: float = 10.0, interval: float = 0.02, message: str = "condition") -> T:
     deadline = time.monotonic() + timeout
     while True:
         result = check()

@@ -51,23 +51,32 @@ async def running_worker(database_url: str, handlers: Iterable[Agent], **overrid
 class WorkerProcess:
     """`python -m listeners worker` in a subprocess, serving the test agents."""
 
-    def __init__(self, database_url: str, log_path: Path, worker_id: str, extra_env: dict[str, str] | None = None,
-                 **settings: Any) -> None:
+    def __init__(
+        self, database_url: str, log_path: Path, worker_id: str, extra_env: dict[str, str] | None = None, **settings: Any
+    ) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TALVIX_")}
-        env.update({
-            "DATABASE_URL": database_url,
-            "TALVIX_HANDLER_MODULES": "tests.support.agents",
-            "TALVIX_WORKER_ID": worker_id,
-            "PYTHONPATH": str(REPO),
-        })
+        env.update(
+            {
+                "DATABASE_URL": database_url,
+                "TALVIX_HANDLER_MODULES": "tests.support.agents",
+                "TALVIX_WORKER_ID": worker_id,
+                "PYTHONPATH": str(REPO),
+            }
+        )
         for key, value in {**TEST_SETTINGS, **settings}.items():
             env[key.upper() if key.startswith("TEST_") else f"TALVIX_{key.upper()}"] = str(value)
         env.update(extra_env or {})
         self.log_path = log_path
         self._log = open(log_path, "ab")
         # Its own process group: a kill takes the worker's children (Chromium) with it, as a supervisor would.
-        self.process = subprocess.Popen([sys.executable, "-m", "listeners", "worker"], cwd=REPO, env=env,
-                                        stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "listeners", "worker"],
+            cwd=REPO,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     @property
     def pid(self) -> int:
@@ -90,8 +99,12 @@ class WorkerProcess:
         SIGTERM during Python's start-up would kill it before it could stop gracefully."""
         from tests.support.waiting import wait_for_sync
 
-        wait_for_sync(lambda: self.process.poll() is not None or " serving " in self.log_text(), timeout=timeout,
-                      interval=0.05, message=f"worker {self.process.pid} serving")
+        wait_for_sync(
+            lambda: self.process.poll() is not None or " serving " in self.log_text(),
+            timeout=timeout,
+            interval=0.05,
+            message=f"worker {self.process.pid} serving",
+        )
 
     def wait(self, timeout: float = 60) -> int:
         try:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from handlers.demo import KEYWORDS, keyword_score
+from handlers.demo.agents import KEYWORDS, keyword_score
 
 
 def test_keyword_score_counts_whole_words_and_caps_at_100() -> None:

@@ -8,7 +8,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from handlers import document_files
+from handlers.skills import document_files
 
 RESUME = "# Āsha Rao\n\n**Target role:** Backend — Engineer\n\n## Skills\nPython, Go\n\n## Roles\n- Senior Engineer, Zeta\n"
 
@@ -26,14 +26,17 @@ def test_both_files_carry_the_resume_as_written(tmp_path: Path) -> None:
     assert all(p.stat().st_size < document_files.UPLOAD_LIMIT_BYTES for p in paths.values())
 
 
-@pytest.mark.parametrize(("accept", "expected"), [
-    ("", "r.pdf"),
-    (".pdf,.doc,.docx", "r.pdf"),
-    ("application/msword,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/pdf", "r.pdf"),
-    (".doc,.docx", "r.docx"),
-    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "r.docx"),
-    (".txt,.rtf", None),
-])
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("", "r.pdf"),
+        (".pdf,.doc,.docx", "r.pdf"),
+        ("application/msword,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/pdf", "r.pdf"),
+        (".doc,.docx", "r.docx"),
+        ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "r.docx"),
+        (".txt,.rtf", None),
+    ],
+)
 def test_the_upload_is_a_kind_the_form_accepts(accept: str, expected: str | None) -> None:
     assert document_files.choose({"pdf": "r.pdf", "docx": "r.docx"}, accept) == expected
 

@@ -18,9 +18,8 @@ def test_duplicate_and_unnumbered_files_are_refused(tmp_path: Path) -> None:
     (tmp_path / "001_a.sql").write_text("SELECT 1")
     (tmp_path / "001_b.sql").write_text("SELECT 1")
     with pytest.raises(ValueError, match="share a number"):
-        migrations.available(tmp_path)
+        migrations.available([tmp_path])
     (tmp_path / "001_b.sql").unlink()
     (tmp_path / "extra.sql").write_text("SELECT 1")
     with pytest.raises(ValueError, match="must start with its number"):
-        migrations.available(tmp_path)
-
+        migrations.available([tmp_path])

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from handlers.session_crypto import CBC_V1, GCM_V2, SealedSession, SessionCryptoError, load_key, open_session, seal
+from handlers.skills.session_crypto import CBC_V1, GCM_V2, SealedSession, SessionCryptoError, load_key, open_session, seal
 
 KEY_HEX = os.urandom(32).hex()
 KEY = bytes.fromhex(KEY_HEX)
@@ -48,14 +48,17 @@ def test_gcm_detects_any_flipped_bit() -> None:
         open_session(KEY, SealedSession(flipped, sealed.iv, GCM_V2), **WHO)
 
 
-@pytest.mark.parametrize(("mutate", "message"), [
-    (lambda s: SealedSession(s.ciphertext, "zz" * 16, CBC_V1), "session_iv is not valid hexadecimal"),
-    (lambda s: SealedSession(s.ciphertext, "00" * 8, CBC_V1), "session_iv must be 16 bytes"),
-    (lambda s: SealedSession(s.ciphertext[:-2], s.iv, CBC_V1), "not a whole number of AES blocks"),
-    (lambda s: SealedSession("xyz", s.iv, CBC_V1), "session_encrypted is not valid hexadecimal"),
-    (lambda s: SealedSession(s.ciphertext, s.iv, 9), "unknown session format version 9"),
-    (lambda s: SealedSession(s.ciphertext[:-32] + "00" * 16, s.iv, CBC_V1), r"bad padding|not JSON"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda s: SealedSession(s.ciphertext, "zz" * 16, CBC_V1), "session_iv is not valid hexadecimal"),
+        (lambda s: SealedSession(s.ciphertext, "00" * 8, CBC_V1), "session_iv must be 16 bytes"),
+        (lambda s: SealedSession(s.ciphertext[:-2], s.iv, CBC_V1), "not a whole number of AES blocks"),
+        (lambda s: SealedSession("xyz", s.iv, CBC_V1), "session_encrypted is not valid hexadecimal"),
+        (lambda s: SealedSession(s.ciphertext, s.iv, 9), "unknown session format version 9"),
+        (lambda s: SealedSession(s.ciphertext[:-32] + "00" * 16, s.iv, CBC_V1), r"bad padding|not JSON"),
+    ],
+)
 def test_corrupt_input_gives_precise_errors(mutate: object, message: str) -> None:
     sealed = seal(KEY, COOKIES, version=CBC_V1, **WHO)
     with pytest.raises(SessionCryptoError, match=message) as raised:
@@ -63,8 +66,9 @@ def test_corrupt_input_gives_precise_errors(mutate: object, message: str) -> Non
     assert_no_secret_in(str(raised.value), KEY_HEX, sealed.ciphertext, "AQEDAT")
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    (None, "AES_SESSION_KEY is not set"), ("abc", "it has 3"), ("g" * 64, "must be hexadecimal")])
+@pytest.mark.parametrize(
+    ("value", "message"), [(None, "AES_SESSION_KEY is not set"), ("abc", "it has 3"), ("g" * 64, "must be hexadecimal")]
+)
 def test_bad_keys_are_named_without_their_value(value: str | None, message: str) -> None:
     with pytest.raises(SessionCryptoError, match=message) as raised:
         load_key(value)

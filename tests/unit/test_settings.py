@@ -41,8 +41,8 @@ def test_doppler_yaml_and_the_readme_name_every_secret_the_code_reads() -> None:
 
     from pydantic import SecretStr
 
-    from handlers.gateway import GatewaySettings
-    from handlers.llm import LLMSettings
+    from handlers.app.gateway import GatewaySettings
+    from handlers.skills.llm import LLMSettings
     from listeners.settings import Settings
 
     repo = Path(__file__).resolve().parents[2]
@@ -56,8 +56,15 @@ def test_doppler_yaml_and_the_readme_name_every_secret_the_code_reads() -> None:
             alias = field.validation_alias
             choices = getattr(alias, "choices", None) or ([alias] if alias else [f"{prefix}{name}".upper()])
             names.update(str(c) for c in choices)
-    assert {"DATABASE_URL", "AGENT_SECRET", "TALVIX_ADMIN_SECRET", "AES_SESSION_KEY", "SARVAM_API_KEY",
-            "SUPABASE_JWT_SECRET", "GATEWAY_DATABASE_URL"} <= names
+    assert {
+        "DATABASE_URL",
+        "AGENT_SECRET",
+        "TALVIX_ADMIN_SECRET",
+        "AES_SESSION_KEY",
+        "SARVAM_API_KEY",
+        "SUPABASE_JWT_SECRET",
+        "GATEWAY_DATABASE_URL",
+    } <= names
     doppler, readme = (repo / "doppler.yaml").read_text(), (repo / "README.md").read_text()
     assert [n for n in sorted(names) if n not in doppler] == []
     assert [n for n in sorted(names) if n not in readme] == []

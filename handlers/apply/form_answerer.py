@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import pydantic
 
-from handlers import llm
+from handlers.skills import llm
 
 # phone_national: a phone field beside a country-code picker (LinkedIn's "…-phoneNumber-nationalNumber").
 Kind = Literal["text", "textarea", "select", "radio", "checkbox", "number", "yes_no", "phone_national"]
@@ -50,8 +50,11 @@ def _whole(value: object) -> str:
     return str(round(float(value)))  # type: ignore[arg-type]
 
 
-SKILL_YEARS = re.compile(r"\byears?\b.*\bexperience\b.*\b(?:with|in|using|of working with|on)\s+(?P<skill>[^?.,;:]+)"
-                         r"|\bexperience\b.*\b(?:with|in|using)\s+(?P<skill2>[^?.,;:]+?)\s*\(?\s*(?:in\s+)?years?\b", re.I)
+SKILL_YEARS = re.compile(
+    r"\byears?\b.*\bexperience\b.*\b(?:with|in|using|of working with|on)\s+(?P<skill>[^?.,;:]+)"
+    r"|\bexperience\b.*\b(?:with|in|using)\s+(?P<skill2>[^?.,;:]+?)\s*\(?\s*(?:in\s+)?years?\b",
+    re.I,
+)
 
 
 def skill_years(label: str, profile: dict[str, Any]) -> object:
@@ -88,23 +91,35 @@ RULES: list[tuple[re.Pattern[str], Callable[[dict[str, Any], str], object]]] = [
     (re.compile(r"\bnotice period\b", re.I), lambda p, label: notice_period(p, label)),
     (re.compile(r"\b(expected|desired)\b.*\b(salary|ctc|compensation)\b", re.I), lambda p, _: p.get("expected_salary")),
     (re.compile(r"\bcurrent\b.*\b(salary|ctc|compensation)\b", re.I), lambda p, _: p.get("current_salary")),
-    (re.compile(r"\b(authori[sz]ed|eligible|legally)\b.*\bwork\b|\bwork (authori[sz]ation|permit)\b", re.I),
-     lambda p, _: None if p.get("work_authorized") is None else _yes_no(bool(p["work_authorized"]))),
-    (re.compile(r"\bsponsorship\b", re.I),
-     lambda p, _: None if p.get("needs_sponsorship") is None else _yes_no(bool(p["needs_sponsorship"]))),
-    (re.compile(r"\breloca", re.I),
-     lambda p, _: None if p.get("willing_to_relocate") is None else _yes_no(bool(p["willing_to_relocate"]))),
-    (re.compile(r"\bcommut", re.I),
-     lambda p, _: None if p.get("willing_to_commute") is None else _yes_no(bool(p["willing_to_commute"]))),
+    (
+        re.compile(r"\b(authori[sz]ed|eligible|legally)\b.*\bwork\b|\bwork (authori[sz]ation|permit)\b", re.I),
+        lambda p, _: None if p.get("work_authorized") is None else _yes_no(bool(p["work_authorized"])),
+    ),
+    (
+        re.compile(r"\bsponsorship\b", re.I),
+        lambda p, _: None if p.get("needs_sponsorship") is None else _yes_no(bool(p["needs_sponsorship"])),
+    ),
+    (
+        re.compile(r"\breloca", re.I),
+        lambda p, _: None if p.get("willing_to_relocate") is None else _yes_no(bool(p["willing_to_relocate"])),
+    ),
+    (
+        re.compile(r"\bcommut", re.I),
+        lambda p, _: None if p.get("willing_to_commute") is None else _yes_no(bool(p["willing_to_commute"])),
+    ),
     # "Follow <company>" on LinkedIn's review step: only when the user asked for it.
     (re.compile(r"^follow\b", re.I), lambda p, _: _yes_no(bool(p.get("follow_companies", False)))),
     # Marketing and talent-community opt-ins are never given on the user's behalf.
-    (re.compile(r"\b(marketing|newsletter|job alerts|talent (community|pool)|future (job )?opportunit)", re.I),
-     lambda p, _: _yes_no(bool(p.get("marketing_opt_in", False)))),
+    (
+        re.compile(r"\b(marketing|newsletter|job alerts|talent (community|pool)|future (job )?opportunit)", re.I),
+        lambda p, _: _yes_no(bool(p.get("marketing_opt_in", False))),
+    ),
     # The processing consent a site needs to take an application: switching auto-apply on is the
     # user's consent to apply, unless their profile says otherwise.
-    (re.compile(r"\b(privacy (notice|policy)|consent|i agree|terms|data processing|gdpr)\b", re.I),
-     lambda p, _: _yes_no(bool(p.get("accept_application_privacy_notices", True)))),
+    (
+        re.compile(r"\b(privacy (notice|policy)|consent|i agree|terms|data processing|gdpr)\b", re.I),
+        lambda p, _: _yes_no(bool(p.get("accept_application_privacy_notices", True))),
+    ),
     (re.compile(r"\b(current )?(city|location)\b", re.I), lambda p, _: p.get("city")),
 ]
 
@@ -190,13 +205,22 @@ async def answer(question: Question, profile: dict[str, Any], settings: llm.LLMS
     facts = {k: v for k, v in profile.items() if k not in ("email", "phone")}
     options = f" Choose exactly one of: {question.options}." if question.options else ""
     completion = await llm.complete(
-        settings, "form_answerer", role="Job application assistant", output=ModelAnswer, thinking=False,
-        instructions=(f"Answer this job application question for the candidate, truthfully from their facts, "
-                      f"briefly. Field type: {question.kind}.{options}\n\nQUESTION: {question.label}\n\n"
-                      f"CANDIDATE FACTS: {facts}"),
-        offline=lambda: ModelAnswer(value=""))
+        settings,
+        "form_answerer",
+        role="Job application assistant",
+        output=ModelAnswer,
+        thinking=False,
+        instructions=(
+            f"Answer this job application question for the candidate, truthfully from their facts, "
+            f"briefly. Field type: {question.kind}.{options}\n\nQUESTION: {question.label}\n\n"
+            f"CANDIDATE FACTS: {facts}"
+        ),
+        offline=lambda: ModelAnswer(value=""),
+    )
     fitted = fit_to_field(completion.value.value, question)
     if fitted is None:
-        raise llm.LLMOutputError(f"{completion.metadata['model']} answered {completion.value.value[:80]!r}, "
-                                 f"which does not fit a {question.kind} field{options}")
+        raise llm.LLMOutputError(
+            f"{completion.metadata['model']} answered {completion.value.value[:80]!r}, "
+            f"which does not fit a {question.kind} field{options}"
+        )
     return Answer(value=fitted, source="model")

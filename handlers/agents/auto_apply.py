@@ -29,12 +29,13 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from handlers import anti_ban_guard, apply_schedule, storage
-from handlers.apply import browser_runs, browser_slots, generic, greenhouse, lever, linkedin, session_validator
+from handlers import queries
+from handlers.apply import anti_ban_guard, browser_runs, browser_slots, generic, greenhouse, lever, linkedin, session_validator
+from handlers.apply import schedule as apply_schedule
 from handlers.apply.browser import Browser
 from handlers.apply.outcome import NOT_SENT, ApplyOutcome, Pace, short_reason
-from listeners import database
-from listeners.registry import Context, PermanentError, Skip, agent
+from handlers.skills import storage
+from listeners import Context, PermanentError, Skip, agent
 
 READY = ("ready", "deferred_cooldown")
 SLOT_RETRY_SECONDS = 60  # a host whose browser slots are all busy tries the application again after this
@@ -57,7 +58,12 @@ async def set_status(ctx: Context, app_id: UUID, status: str, note: str | None =
     sets = ", ".join(f"{name} = ${i}" for i, name in enumerate(columns, start=4))
     await ctx.db.execute(
         f"UPDATE public.job_applications SET auto_status = $2, failure_note = $3, updated_at = now()"
-        f"{', ' + sets if sets else ''} WHERE id = $1", app_id, status, note, *columns.values())
+        f"{', ' + sets if sets else ''} WHERE id = $1",
+        app_id,
+        status,
+        note,
+        *columns.values(),
+    )
 
 
 async def prepare() -> None:
@@ -69,7 +75,8 @@ async def prepare() -> None:
         import logging
 
         logging.getLogger("talvix.agent.auto_apply").warning(
-            "cleaned up the browser runs of %d worker(s) that died on this host", cleaned)
+            "cleaned up the browser runs of %d worker(s) that died on this host", cleaned
+        )
 
 
 @agent("auto_apply", concurrency=2, timeout=600, max_attempts=MAX_ATTEMPTS, setup=prepare)
@@ -78,20 +85,20 @@ async def auto_apply(ctx: Context) -> int:
     async with ctx.db.acquire() as lock:
         # Released below, or by Postgres when the connection dies with this worker. The pool keeps
         # sessions as they are, so a connection whose unlock failed is closed, never reused locked.
-        if not await lock.fetchval(database.query("try_lock_application"), app_id):
+        if not await lock.fetchval(queries.sql("try_lock_application"), app_id):
             raise Skip(f"another run is applying to {app_id} right now")
         try:
             return await apply_once(ctx, app_id)
         finally:
             try:
-                await lock.execute(database.query("unlock_application"), app_id)
+                await lock.execute(queries.sql("unlock_application"), app_id)
             except BaseException:
                 lock.terminate()
                 raise
 
 
 async def apply_once(ctx: Context, app_id: UUID) -> int:
-    app = await ctx.db.fetchrow(database.query("application_to_apply"), app_id)
+    app = await ctx.db.fetchrow(queries.sql("application_to_apply"), app_id)
     if app is None:
         raise PermanentError(f"application {app_id} no longer exists")
     status = app["auto_status"]
@@ -104,10 +111,14 @@ async def apply_once(ctx: Context, app_id: UUID) -> int:
         raise Skip(f"application is {status}; nothing to do")
     now = datetime.now(UTC)
     if not (ctx.payload.get("now") or approved or resuming or ctx.payload.get("scheduled")):
-        slot = apply_schedule.next_slot(app["user_id"], now, await apply_schedule.Window.load(ctx.db))
-        await ctx.enqueue("auto_apply", {"application_id": str(app_id), "scheduled": True},
-                          delay_seconds=(slot - now).total_seconds(), dedup_key=f"apply:{app_id}")
-        raise Skip(f"scheduled for the user's slot at {slot.isoformat()}")
+        start = apply_schedule.nightly_start(app["user_id"], now, await apply_schedule.Window.load(ctx.db, app["timezone"]))
+        await ctx.enqueue(
+            "auto_apply",
+            {"application_id": str(app_id), "scheduled": True},
+            delay_seconds=(start - now).total_seconds(),
+            dedup_key=f"apply:{app_id}",
+        )
+        raise Skip(f"scheduled for the user's nightly start at {start.isoformat()}")
     if resuming:
         ctx.log.info("resuming application %s: its earlier run stopped before submitting", app_id)
     decision = await anti_ban_guard.evaluate(ctx.db, app_id, now)
@@ -116,18 +127,27 @@ async def apply_once(ctx: Context, app_id: UUID) -> int:
         await ctx.db.execute("SELECT talvix.release_application($1)", app_id)
         await anti_ban_guard.record(ctx.db, app_id, decision)
         if decision.action == "defer" and decision.retry_at is not None:
-            await ctx.enqueue("auto_apply", {"application_id": str(app_id), "now": True},
-                              delay_seconds=(decision.retry_at - now).total_seconds(), dedup_key=f"apply:{app_id}")
+            await ctx.enqueue(
+                "auto_apply",
+                {"application_id": str(app_id), "now": True},
+                delay_seconds=(decision.retry_at - now).total_seconds(),
+                dedup_key=f"apply:{app_id}",
+            )
         raise Skip(decision.reason)
     if app["platform"] == "linkedin":
         session_validator.require_key()
     # Nothing is reserved or marked before a browser slot on this host is ours.
-    slot = await browser_slots.acquire()
-    if slot is None:
-        await ctx.enqueue("auto_apply", {"application_id": str(app_id), "now": True},
-                          delay_seconds=SLOT_RETRY_SECONDS, dedup_key=f"apply:{app_id}")
-        raise Skip(f"all {browser_slots.slots_per_host()} browser slots on this host are busy; "
-                   f"trying again in {SLOT_RETRY_SECONDS} s")
+    browser_slot = await browser_slots.acquire()
+    if browser_slot is None:
+        await ctx.enqueue(
+            "auto_apply",
+            {"application_id": str(app_id), "now": True},
+            delay_seconds=SLOT_RETRY_SECONDS,
+            dedup_key=f"apply:{app_id}",
+        )
+        raise Skip(
+            f"all {browser_slots.slots_per_host()} browser slots on this host are busy; trying again in {SLOT_RETRY_SECONDS} s"
+        )
     try:
         submit = not decision.review_mode or approved
         refused = await ctx.db.fetchval("SELECT talvix.start_application($1, $2)", app_id, submit)
@@ -136,7 +156,7 @@ async def apply_once(ctx: Context, app_id: UUID) -> int:
             raise Skip(refused)
         return await apply_in_browser(ctx, app, submit=submit)
     finally:
-        slot.release()
+        browser_slot.release()
 
 
 def documents_of(app: Mapping[str, Any]) -> dict[str, Any]:
@@ -154,8 +174,14 @@ def documents_of(app: Mapping[str, Any]) -> dict[str, Any]:
 
 def profile_of(app: Mapping[str, Any]) -> dict[str, Any]:
     summary = app["resume_summary"] or {}
-    return {"years_experience": summary.get("years_experience"), "skill_years": summary.get("skill_years") or {},
-            **(app["profile"] or {}), "full_name": app["full_name"], "email": app["email"], "phone": app["phone"]}
+    return {
+        "years_experience": summary.get("years_experience"),
+        "skill_years": summary.get("skill_years") or {},
+        **(app["profile"] or {}),
+        "full_name": app["full_name"],
+        "email": app["email"],
+        "phone": app["phone"],
+    }
 
 
 async def apply_in_browser(ctx: Context, app: Mapping[str, Any], *, submit: bool) -> int:
@@ -179,18 +205,26 @@ async def apply_in_browser(ctx: Context, app: Mapping[str, Any], *, submit: bool
         await browser.start()
         if platform == "linkedin":
             await session_validator.sign_in(ctx.db, browser, app["user_id"], "linkedin")
-            result = await linkedin.apply(browser, app["apply_url"], profile_of(app), documents, submit=submit,
-                                          on_submitting=on_submitting, pace=pace)
+            result = await linkedin.apply(
+                browser, app["apply_url"], profile_of(app), documents, submit=submit, on_submitting=on_submitting, pace=pace
+            )
         else:
             site = {"greenhouse": greenhouse.SITE, "lever": lever.SITE}.get(platform, generic.GENERIC)
-            result = await generic.apply(browser, app["apply_url"], profile_of(app), documents, submit=submit,
-                                         on_submitting=on_submitting, pace=pace, site=site)
+            result = await generic.apply(
+                browser,
+                app["apply_url"],
+                profile_of(app),
+                documents,
+                submit=submit,
+                on_submitting=on_submitting,
+                pace=pace,
+                site=site,
+            )
     except ApplyOutcome as outcome:
         shot = await screenshot(browser, app_id)
         if outcome.status != "needs_check":  # no click happened: give back the cap slot and budget unit
             await ctx.db.execute("SELECT talvix.release_application($1)", app_id)
-        await set_status(ctx, app_id, outcome.status, str(outcome)[:500], screenshot_path=shot,
-                         retry_count=app["retry_count"] + 1)
+        await set_status(ctx, app_id, outcome.status, str(outcome)[:500], screenshot_path=shot, retry_count=app["retry_count"] + 1)
         if outcome.status in NOT_SENT:
             raise Skip(f"{outcome.status}: {outcome}") from None
         raise PermanentError(f"{outcome.status}: {outcome}") from None
@@ -203,23 +237,35 @@ async def apply_in_browser(ctx: Context, app: Mapping[str, Any], *, submit: bool
         shot = await screenshot(browser, app_id)
         if ctx.attempt >= ctx.event.max_attempts:
             if await ctx.db.fetchval("SELECT auto_status FROM public.job_applications WHERE id = $1", app_id) == "submitting":
-                await set_status(ctx, app_id, "needs_check", f"the run failed while submitting ({reason})",
-                                 screenshot_path=shot)
+                await set_status(ctx, app_id, "needs_check", f"the run failed while submitting ({reason})", screenshot_path=shot)
             else:
                 await ctx.db.execute("SELECT talvix.release_application($1)", app_id)
-                await set_status(ctx, app_id, "failed_error", f"gave up after {ctx.attempt} attempts: {reason}"[:500],
-                                 screenshot_path=shot, retry_count=app["retry_count"] + 1)
+                await set_status(
+                    ctx,
+                    app_id,
+                    "failed_error",
+                    f"gave up after {ctx.attempt} attempts: {reason}"[:500],
+                    screenshot_path=shot,
+                    retry_count=app["retry_count"] + 1,
+                )
             raise PermanentError(f"gave up after {ctx.attempt} attempts: {reason}") from None
-        await ctx.db.execute("UPDATE public.job_applications SET failure_note = $2, screenshot_path = coalesce($3, "
-                             "screenshot_path) WHERE id = $1", app_id, f"attempt {ctx.attempt}: {reason}"[:500], shot)
+        await ctx.db.execute(
+            "UPDATE public.job_applications SET failure_note = $2, screenshot_path = coalesce($3, screenshot_path) WHERE id = $1",
+            app_id,
+            f"attempt {ctx.attempt}: {reason}"[:500],
+            shot,
+        )
         raise ApplyInterrupted(reason) from None
     finally:
         await browser.close()
     if result == "awaiting_review":
         await set_status(ctx, app_id, "awaiting_review", "review mode: filled, waiting for the user's approval")
         return 0
-    await ctx.db.execute("UPDATE public.job_applications SET auto_status = 'submitted', status = 'applied', "
-                         "applied_at = now(), failure_note = NULL, updated_at = now() WHERE id = $1", app_id)
+    await ctx.db.execute(
+        "UPDATE public.job_applications SET auto_status = 'submitted', status = 'applied', "
+        "applied_at = now(), failure_note = NULL, updated_at = now() WHERE id = $1",
+        app_id,
+    )
     return 1
 
 

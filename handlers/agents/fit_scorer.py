@@ -8,6 +8,7 @@ No-Think for incremental batches, Think for a user's full rescan. Several jobs p
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from itertools import islice
@@ -16,21 +17,25 @@ from uuid import UUID
 
 import pydantic
 
-from handlers import llm
-from handlers.resume_intelligence import SKILLS
-from listeners import database
-from listeners.registry import Context, PermanentError, WatchPayload, agent
+from handlers import queries
+from handlers.agents.resume_intelligence import SKILLS
+from handlers.skills import llm
+from listeners import Context, PermanentError, WatchPayload, agent
 
 JOBS_PER_CALL = 8
 PAGE = 400
+
+
+Label = Literal["strong", "good", "fair", "weak"]
+Recommendation = Literal["apply", "consider", "skip"]
 
 
 class JobFit(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     job_id: int
     score: int = pydantic.Field(ge=0, le=100)
-    label: Literal["strong", "good", "fair", "weak"]
-    recommendation: Literal["apply", "consider", "skip"]
+    label: Label
+    recommendation: Recommendation
     reasons: list[str] = pydantic.Field(max_length=5)
     missing_skills: list[str] = pydantic.Field(max_length=10)
 
@@ -40,7 +45,11 @@ class FitScores(pydantic.BaseModel):
     scores: list[JobFit]
 
 
-def label_for(score: int) -> str:
+def offline_scores(summary: dict[str, Any], jobs: list[dict[str, Any]]) -> FitScores:
+    return FitScores(scores=[offline_fit(summary, job) for job in jobs])
+
+
+def label_for(score: int) -> Label:
     return "strong" if score >= 80 else "good" if score >= 65 else "fair" if score >= 50 else "weak"
 
 
@@ -55,19 +64,29 @@ def offline_fit(summary: dict[str, Any], job: dict[str, Any]) -> JobFit:
     title_words = {w for t in summary.get("titles", []) for w in re.findall(r"[a-z]+", t.lower())}
     title_bonus = 10 if title_words & set(re.findall(r"[a-z]+", job["title"].lower())) else 0
     score = max(0, min(100, round(30 + 60 * coverage + title_bonus)))
-    recommendation = "apply" if score >= 75 else "consider" if score >= 55 else "skip"
+    recommendation: Recommendation = "apply" if score >= 75 else "consider" if score >= 55 else "skip"
     reasons = [f"resume shows {', '.join(matched[:4])}"] if matched else ["few of the listed skills appear in the resume"]
-    return JobFit(job_id=job["job_id"], score=score, label=label_for(score), recommendation=recommendation,
-                  reasons=reasons, missing_skills=missing[:10])
+    return JobFit(
+        job_id=job["job_id"],
+        score=score,
+        label=label_for(score),
+        recommendation=recommendation,
+        reasons=reasons,
+        missing_skills=missing[:10],
+    )
 
 
 def instructions(summary: dict[str, Any], jobs: list[dict[str, Any]]) -> str:
-    listing = "\n\n".join(f"JOB {j['job_id']}: {j['title']} at {j['company']} ({j['work_mode']}, {j['location'] or 'n/a'})\n"
-                          f"{j['description'][:1500]}" for j in jobs)
-    return ("Score how well this candidate fits each job, 0-100. label: strong (>=80), good (>=65), fair (>=50), "
-            "weak. recommendation: apply, consider or skip. reasons: up to 5 short facts from the resume. "
-            "missing_skills: skills the job asks for that the resume lacks. Return one entry per JOB, with its "
-            f"job_id.\n\nCANDIDATE: {summary}\n\n{listing}")
+    listing = "\n\n".join(
+        f"JOB {j['job_id']}: {j['title']} at {j['company']} ({j['work_mode']}, {j['location'] or 'n/a'})\n{j['description'][:1500]}"
+        for j in jobs
+    )
+    return (
+        "Score how well this candidate fits each job, 0-100. label: strong (>=80), good (>=65), fair (>=50), "
+        "weak. recommendation: apply, consider or skip. reasons: up to 5 short facts from the resume. "
+        "missing_skills: skills the job asks for that the resume lacks. Return one entry per JOB, with its "
+        f"job_id.\n\nCANDIDATE: {summary}\n\n{listing}"
+    )
 
 
 def batches(rows: list[Any], size: int) -> list[list[Any]]:
@@ -99,7 +118,7 @@ async def fit_scorer(ctx: Context) -> int:
     usage: dict[str, Any] = {"calls": 0, "total_tokens": 0, "queued_applications": 0}
     processed = 0
     while True:
-        rows = [dict(r) for r in await ctx.db.fetch(database.query("fit_candidates"), user_id, full, PAGE)]
+        rows = [dict(r) for r in await ctx.db.fetch(queries.sql("fit_candidates"), user_id, full, PAGE)]
         by_user: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
             by_user[row["user_id"]].append(row)
@@ -107,21 +126,31 @@ async def fit_scorer(ctx: Context) -> int:
             summary = jobs[0]["summary"]
             for batch in batches(jobs, JOBS_PER_CALL):
                 completion = await llm.complete(
-                    settings, "fit_scorer", role="Job fit assessor", instructions=instructions(summary, batch),
-                    output=FitScores, thinking=full,
-                    offline=lambda b=batch, s=summary: FitScores(scores=[offline_fit(s, j) for j in b]))
+                    settings,
+                    "fit_scorer",
+                    role="Job fit assessor",
+                    instructions=instructions(summary, batch),
+                    output=FitScores,
+                    thinking=full,
+                    offline=functools.partial(offline_scores, summary, batch),
+                )
                 fits = {f.job_id: f for f in completion.value.scores}
                 asked = {j["job_id"] for j in batch}
                 if set(fits) != asked:
-                    raise llm.LLMOutputError(f"{completion.metadata['model']} scored jobs {sorted(fits)} "
-                                             f"but was asked for {sorted(asked)}")
-                result = await ctx.db.fetchrow(database.query("save_fit_scores"), uid,
-                                               [fits[j].model_dump() for j in sorted(asked)], completion.metadata["model"])
+                    raise llm.LLMOutputError(
+                        f"{completion.metadata['model']} scored jobs {sorted(fits)} but was asked for {sorted(asked)}"
+                    )
+                result = await ctx.db.fetchrow(
+                    queries.sql("save_fit_scores"), uid, [fits[j].model_dump() for j in sorted(asked)], completion.metadata["model"]
+                )
                 usage["calls"] += 1
                 usage["total_tokens"] += completion.metadata.get("total_tokens") or 0
                 usage["queued_applications"] += result["queued"]
-                usage.update(model=completion.metadata["model"], offline=completion.metadata["offline"],
-                             thinking=completion.metadata["thinking"])
+                usage.update(
+                    model=completion.metadata["model"],
+                    offline=completion.metadata["offline"],
+                    thinking=completion.metadata["thinking"],
+                )
         processed += len(rows)
         if full or len(rows) < PAGE:
             break

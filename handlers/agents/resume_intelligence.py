@@ -5,35 +5,70 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Literal
+from typing import Any, Literal
 
 import pydantic
 
-from handlers import llm, resume_files, storage
-from listeners.registry import Context, PermanentError, Skip, UUIDRowEvent, agent
+from handlers.skills import llm, resume_files, storage
+from listeners import Context, PermanentError, Skip, UUIDRowEvent, agent
 
 SENIORITY = ("intern", "junior", "mid", "senior", "lead")
 PERSONA = ("student", "early_career", "professional", "switcher", "returning", "freelancer")
 MAX_RESUME_CHARS = 40_000
 
 
+Seniority = Literal["intern", "junior", "mid", "senior", "lead"]
+Persona = Literal["student", "early_career", "professional", "switcher", "returning", "freelancer"]
+
+
 class ResumeSummary(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     skills: list[str] = pydantic.Field(max_length=60)
     years_experience: float = pydantic.Field(ge=0, le=60)
-    seniority: Literal["intern", "junior", "mid", "senior", "lead"]
+    seniority: Seniority
     titles: list[str] = pydantic.Field(max_length=20)
     education: list[str] = pydantic.Field(max_length=10)
-    persona: Literal["student", "early_career", "professional", "switcher", "returning", "freelancer"]
+    persona: Persona
     # Years of professional use per skill, where the resume states them ("Python (5 years)"); forms
     # ask "How many years of experience do you have with Python?", which total years do not answer.
     skill_years: dict[str, float] = pydantic.Field(default_factory=dict, max_length=60)
 
 
 # The offline model's vocabulary: what it can recognise without an LLM.
-SKILLS = ("python", "java", "javascript", "typescript", "go", "rust", "sql", "postgres", "postgresql", "react",
-          "node", "django", "flask", "fastapi", "asyncio", "aws", "gcp", "azure", "docker", "kubernetes", "linux",
-          "selenium", "pandas", "numpy", "machine learning", "llm", "excel", "figma", "c++", "html", "css", "git")
+SKILLS = (
+    "python",
+    "java",
+    "javascript",
+    "typescript",
+    "go",
+    "rust",
+    "sql",
+    "postgres",
+    "postgresql",
+    "react",
+    "node",
+    "django",
+    "flask",
+    "fastapi",
+    "asyncio",
+    "aws",
+    "gcp",
+    "azure",
+    "docker",
+    "kubernetes",
+    "linux",
+    "selenium",
+    "pandas",
+    "numpy",
+    "machine learning",
+    "llm",
+    "excel",
+    "figma",
+    "c++",
+    "html",
+    "css",
+    "git",
+)
 TITLE_WORDS = ("engineer", "developer", "analyst", "manager", "designer", "scientist", "intern", "consultant", "lead")
 DEGREE = re.compile(r"\b(b\.?tech|b\.?e\.?|b\.?sc|m\.?tech|m\.?sc|mba|bachelor|master|ph\.?d)\b", re.IGNORECASE)
 
@@ -43,14 +78,22 @@ def offline_summary(text: str) -> ResumeSummary:
     lower = text.lower()
     skills = [s for s in SKILLS if re.search(rf"(?<![a-z0-9+]){re.escape(s)}(?![a-z0-9+])", lower)]
     years = max((float(y) for y in re.findall(r"(\d{1,2}(?:\.\d)?)\+?\s*(?:years|yrs)", lower)), default=0.0)
-    seniority = ("intern" if years < 0.5 else "junior" if years < 2 else "mid" if years < 5
-                 else "senior" if years < 10 else "lead")
+    seniority: Seniority = (
+        "intern" if years < 0.5 else "junior" if years < 2 else "mid" if years < 5 else "senior" if years < 10 else "lead"
+    )
     lines = [line.strip(" -•\t") for line in text.splitlines() if line.strip()]
     titles = [line for line in lines if len(line) < 80 and any(w in line.lower() for w in TITLE_WORDS)][:5]
     education = [line for line in lines if DEGREE.search(line)][:3]
-    persona = "student" if years < 0.5 else "early_career" if years < 3 else "professional"
-    return ResumeSummary(skills=skills, years_experience=years, seniority=seniority, titles=titles,
-                         education=education, persona=persona, skill_years=offline_skill_years(lower, skills))
+    persona: Persona = "student" if years < 0.5 else "early_career" if years < 3 else "professional"
+    return ResumeSummary(
+        skills=skills,
+        years_experience=years,
+        seniority=seniority,
+        titles=titles,
+        education=education,
+        persona=persona,
+        skill_years=offline_skill_years(lower, skills),
+    )
 
 
 def offline_skill_years(lower: str, skills: list[str]) -> dict[str, float]:
@@ -59,8 +102,10 @@ def offline_skill_years(lower: str, skills: list[str]) -> dict[str, float]:
     number = r"(\d{1,2}(?:\.\d)?)\+?\s*(?:years?|yrs?)"
     for skill in skills:
         name = re.escape(skill)
-        for pattern in (rf"(?<![a-z0-9+]){name}\s*(?:\(|:|-|–|—)\s*{number}",
-                        rf"{number}\s+(?:of\s+)?(?:experience\s+)?(?:with|in|using|of)?\s*{name}(?![a-z0-9+])"):
+        for pattern in (
+            rf"(?<![a-z0-9+]){name}\s*(?:\(|:|-|–|—)\s*{number}",
+            rf"{number}\s+(?:of\s+)?(?:experience\s+)?(?:with|in|using|of)?\s*{name}(?![a-z0-9+])",
+        ):
             match = re.search(pattern, lower)
             if match:
                 found[skill] = float(match.group(1))
@@ -80,9 +125,9 @@ def instructions(text: str) -> str:
     )
 
 
-async def read_resume(resume: dict) -> str:
+async def read_resume(resume: dict[str, Any]) -> str:
     if resume["raw_text"]:
-        return resume["raw_text"]
+        return str(resume["raw_text"])
     # The schema allows only the user's own uploads (resumes/<user id>/<file>); checked again here,
     # with an error that says nothing about any file but the user's own.
     path = storage.resolve(resume["storage_path"])
@@ -91,8 +136,7 @@ async def read_resume(resume: dict) -> str:
     return await asyncio.to_thread(resume_files.text_of, path)
 
 
-@agent("resume_intelligence", concurrency=4, timeout=240, max_attempts=3, payload_model=UUIDRowEvent,
-       setup=llm.prepare)
+@agent("resume_intelligence", concurrency=4, timeout=240, max_attempts=3, payload_model=UUIDRowEvent, setup=llm.prepare)
 async def resume_intelligence(ctx: Context) -> int:
     assert isinstance(ctx.input, UUIDRowEvent)
     resume = await ctx.db.fetchrow("SELECT * FROM public.resumes WHERE id = $1", ctx.input.row.id)
@@ -106,19 +150,28 @@ async def resume_intelligence(ctx: Context) -> int:
             raise PermanentError(f"resume {resume['id']} is empty")
     except PermanentError as exc:
         # The app shows the user why (upload another file); the run fails with the same words.
-        await ctx.db.execute("UPDATE public.resumes SET parse_status = 'failed', parse_error = $2 WHERE id = $1",
-                             resume["id"], str(exc))
+        await ctx.db.execute(
+            "UPDATE public.resumes SET parse_status = 'failed', parse_error = $2 WHERE id = $1", resume["id"], str(exc)
+        )
         raise
     settings = llm.load_llm_settings()
     await llm.within_user_limit(ctx, settings)
     completion = await llm.complete(
-        settings, "resume_intelligence", role="Resume analyst", instructions=instructions(text[:MAX_RESUME_CHARS]),
-        output=ResumeSummary, thinking=True, offline=lambda: offline_summary(text))
+        settings,
+        "resume_intelligence",
+        role="Resume analyst",
+        instructions=instructions(text[:MAX_RESUME_CHARS]),
+        output=ResumeSummary,
+        thinking=True,
+        offline=lambda: offline_summary(text),
+    )
     ctx.metadata.update(completion.metadata)
     # One transaction: the summary and the stale flag together, or neither.
     async with ctx.db.acquire() as conn, conn.transaction():
         await conn.execute(
-            "UPDATE public.resumes SET summary = $2, parse_status = 'parsed', parse_error = NULL, parsed_at = now() "
-            "WHERE id = $1", resume["id"], completion.value.model_dump())
+            "UPDATE public.resumes SET summary = $2, parse_status = 'parsed', parse_error = NULL, parsed_at = now() WHERE id = $1",
+            resume["id"],
+            completion.value.model_dump(),
+        )
         await conn.execute("UPDATE public.users SET fit_scores_stale = true WHERE id = $1", resume["user_id"])
     return 1

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from handlers.apply_schedule import INDIA
-from listeners import database
-from listeners.registry import Context, agent
+from handlers import queries
+from handlers.apply.schedule import INDIA
+from listeners import Context, agent
 
 AGENT = "session_expiry_sweep"
 LOCAL_TIME = time(19, 30)
@@ -29,11 +29,16 @@ def next_run(now: datetime) -> datetime:
 @agent(AGENT, concurrency=1, timeout=300, max_attempts=3)
 async def session_expiry_sweep(ctx: Context) -> int:
     await ctx.release_dedup_key()  # so the next day's run can be queued under the same key
-    result = await ctx.db.fetchrow(database.query("session_expiry_sweep"))
+    result = await ctx.db.fetchrow(queries.sql("session_expiry_sweep"))
     now = datetime.now(UTC)
     follow = next_run(now)
     await ctx.enqueue(AGENT, {}, delay_seconds=(follow - now).total_seconds(), dedup_key=AGENT)
-    ctx.metadata.update(expired=result["expired"], paused=result["paused"], warned=result["warned"],
-                        told=result["told"], notifications_deleted=result["notifications_deleted"],
-                        next_run=follow.isoformat())
-    return result["expired"] + result["warned"]
+    ctx.metadata.update(
+        expired=result["expired"],
+        paused=result["paused"],
+        warned=result["warned"],
+        told=result["told"],
+        notifications_deleted=result["notifications_deleted"],
+        next_run=follow.isoformat(),
+    )
+    return int(result["expired"] + result["warned"])

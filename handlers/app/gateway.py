@@ -23,9 +23,8 @@ from aiohttp import web
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from handlers.session_crypto import SessionCryptoError, load_key, seal
-from listeners import database
-from listeners.http_api import MAX_BODY_BYTES, Refused, error, json_errors, json_response, read_json
+from handlers.skills.session_crypto import SessionCryptoError, load_key, seal
+from listeners import CONNECTION_ERRORS, MAX_BODY_BYTES, Refused, error, json_errors, json_response, read_json
 
 log = logging.getLogger("talvix.gateway")
 PLATFORMS = ("linkedin", "indeed")
@@ -62,7 +61,7 @@ class CaptureRequest(pydantic.BaseModel):
 
 def session_expiry(cookies: list[Cookie]) -> datetime | None:
     """When the session stops working: the latest expiry among its cookies (None for session cookies)."""
-    stamps = [c.expires or c.expiry for c in cookies if (c.expires or c.expiry)]
+    stamps = [stamp for c in cookies if (stamp := c.expires or c.expiry)]
     return datetime.fromtimestamp(max(stamps), UTC) if stamps else None
 
 
@@ -72,8 +71,13 @@ def verify_token(header: str | None, secret: str) -> UUID:
     if not header or not header.startswith("Bearer "):
         raise web.HTTPUnauthorized(reason="missing bearer token")
     try:
-        claims = jwt.decode(header.removeprefix("Bearer ").strip(), secret, algorithms=["HS256"],
-                            audience="authenticated", options={"require": ["exp", "sub"]})
+        claims = jwt.decode(
+            header.removeprefix("Bearer ").strip(),
+            secret,
+            algorithms=["HS256"],
+            audience="authenticated",
+            options={"require": ["exp", "sub"]},
+        )
         if claims.get("role") != "authenticated":  # a service_role or anon token is not a user's
             raise jwt.InvalidTokenError("not a signed-in user's token")
         return UUID(claims["sub"])
@@ -111,7 +115,15 @@ def build_app(settings: GatewaySettings, pool: asyncpg.Pool) -> web.Application:
         try:
             row = await pool.fetchrow(
                 "SELECT * FROM talvix.store_connection($1, $2, $3, $4, $5::smallint, $6, $7, $8)",
-                user_id, platform, sealed.ciphertext, sealed.iv, sealed.version, user_agent, viewport, expires_at)
+                user_id,
+                platform,
+                sealed.ciphertext,
+                sealed.iv,
+                sealed.version,
+                user_agent,
+                viewport,
+                expires_at,
+            )
         except asyncpg.ForeignKeyViolationError:
             return error(404, "no Talvix account for this token's user")
         log.info("stored %s session for user %s (expires %s)", platform, user_id, expires_at)
@@ -120,7 +132,7 @@ def build_app(settings: GatewaySettings, pool: asyncpg.Pool) -> web.Application:
     async def healthz(request: web.Request) -> web.Response:
         try:
             await pool.fetchval("SELECT 1")
-        except database.CONNECTION_ERRORS:
+        except CONNECTION_ERRORS:
             return json_response({"status": "unhealthy", "database": False}, status=503)
         return json_response({"status": "ok", "database": True})
 

@@ -33,9 +33,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Before anything imports crewai: no telemetry, tracking, tracing or version checks (each of the
 # first three alone stops telemetry; tracing=false alone does not).
-for _name, _value in {"CREWAI_DISABLE_TELEMETRY": "true", "OTEL_SDK_DISABLED": "true",
-                      "CREWAI_DISABLE_TRACKING": "true", "CREWAI_TRACING_ENABLED": "false",
-                      "CREWAI_DISABLE_VERSION_CHECK": "true"}.items():
+for _name, _value in {
+    "CREWAI_DISABLE_TELEMETRY": "true",
+    "OTEL_SDK_DISABLED": "true",
+    "CREWAI_DISABLE_TRACKING": "true",
+    "CREWAI_TRACING_ENABLED": "false",
+    "CREWAI_DISABLE_VERSION_CHECK": "true",
+}.items():
     os.environ.setdefault(_name, _value)
 
 T = TypeVar("T", bound=pydantic.BaseModel)
@@ -73,7 +77,6 @@ class LLMSettings(BaseSettings):
     # Runs of the user-driven LLM agents one user may start per hour; past it, their work waits.
     user_runs_per_hour: int = Field(default=20, ge=1)
     agents: dict[str, AgentProfile] = Field(default_factory=dict)
-
 
 
 @dataclass(frozen=True)
@@ -156,8 +159,7 @@ class ProviderLimit:
 
 def response_format(output: type[pydantic.BaseModel]) -> dict[str, Any]:
     """The JSON schema the provider must answer in (OpenAI's structured-output request field)."""
-    return {"type": "json_schema",
-            "json_schema": {"name": output.__name__, "strict": True, "schema": output.model_json_schema()}}
+    return {"type": "json_schema", "json_schema": {"name": output.__name__, "strict": True, "schema": output.model_json_schema()}}
 
 
 def build_llm(settings: LLMSettings, p: Profile, output: type[pydantic.BaseModel]) -> Any:
@@ -176,9 +178,16 @@ def build_llm(settings: LLMSettings, p: Profile, output: type[pydantic.BaseModel
         thinking["reasoning_effort"] = settings.thinking_effort
     else:
         extra_body["reasoning_effort"] = None  # Sarvam: null turns reasoning off
-    return LLM(model=f"openai/{p.model}", base_url=p.base_url, api_key=p.api_key.get_secret_value(),
-               temperature=p.temperature, timeout=p.timeout_seconds, max_retries=p.max_retries,
-               extra_body=extra_body, **thinking)
+    return LLM(
+        model=f"openai/{p.model}",
+        base_url=p.base_url,
+        api_key=p.api_key.get_secret_value(),
+        temperature=p.temperature,
+        timeout=p.timeout_seconds,
+        max_retries=p.max_retries,
+        extra_body=extra_body,
+        **thinking,
+    )
 
 
 async def complete(
@@ -197,23 +206,38 @@ async def complete(
         # Pattern matching over a whole resume is CPU work: off the event loop, like any blocking call.
         value = await asyncio.to_thread(offline)
         return Completion(value, {"model": OFFLINE_MODEL, "offline": True, "thinking": p.thinking})
-    from crewai import Agent, Crew, Task
+    from crewai import Agent, Crew, CrewOutput, Task
 
     llm = build_llm(settings, p, output)
-    worker = Agent(role=role, goal=f"Answer with JSON that fits the {output.__name__} schema exactly.",
-                   backstory="You work inside Talvix, a job-search service; be precise and never invent facts.",
-                   llm=llm, allow_delegation=False, verbose=False, max_iter=1,
-                   max_retry_limit=0)  # retries belong to the engine (attempts) and the client (429/5xx)
+    worker = Agent(
+        role=role,
+        goal=f"Answer with JSON that fits the {output.__name__} schema exactly.",
+        backstory="You work inside Talvix, a job-search service; be precise and never invent facts.",
+        llm=llm,
+        allow_delegation=False,
+        verbose=False,
+        max_iter=1,
+        max_retry_limit=0,
+    )  # retries belong to the engine (attempts) and the client (429/5xx)
     task = Task(description=instructions, expected_output=f"JSON fitting {output.__name__}", agent=worker)
     crew = Crew(agents=[worker], tasks=[task], verbose=False)
     async with ProviderLimit.get(settings, p.base_url):
         result = await crew.akickoff()
+    if not isinstance(result, CrewOutput):  # streaming is never asked for
+        raise TypeError(f"crew returned {type(result).__name__}, not CrewOutput")
     value = parse_output(result.raw, output, p.model)
     usage = result.token_usage.model_dump() if getattr(result, "token_usage", None) else {}
-    return Completion(value, {"model": p.model, "offline": False, "thinking": p.thinking,
-                              "prompt_tokens": usage.get("prompt_tokens"),
-                              "completion_tokens": usage.get("completion_tokens"),
-                              "total_tokens": usage.get("total_tokens")})
+    return Completion(
+        value,
+        {
+            "model": p.model,
+            "offline": False,
+            "thinking": p.thinking,
+            "prompt_tokens": usage.get("prompt_tokens"),
+            "completion_tokens": usage.get("completion_tokens"),
+            "total_tokens": usage.get("total_tokens"),
+        },
+    )
 
 
 # The agents a user's own rows set off (a resume upload, an application), counted together per user.
@@ -224,18 +248,25 @@ USER_WAIT_SECONDS = 600
 async def within_user_limit(ctx: Any, settings: LLMSettings) -> None:
     """One user cannot set off unbounded model work: past `user_runs_per_hour` runs of the
     user-driven agents in the last hour, this run is queued again for later and ends as skipped."""
-    from listeners.registry import Skip
+    from listeners import Skip
 
     user = ctx.event.user_id
     if user is None:
         return
-    if await ctx.db.fetchval("SELECT talvix.admit_user_model_run($1, $2, $3, $4)", user, ctx.event.agent, ctx.event.id,
-                             settings.user_runs_per_hour):
+    if await ctx.db.fetchval(
+        "SELECT talvix.admit_user_model_run($1, $2, $3, $4)", user, ctx.event.agent, ctx.event.id, settings.user_runs_per_hour
+    ):
         return
-    await ctx.enqueue(ctx.event.agent, ctx.payload, delay_seconds=USER_WAIT_SECONDS,
-                      dedup_key=f"user-limit:{ctx.event.agent}:{ctx.payload.get('row', ctx.payload)}")
-    raise Skip(f"user {user} set off {settings.user_runs_per_hour} model runs in the last hour (limit "
-               f"{settings.user_runs_per_hour}); this one waits {USER_WAIT_SECONDS // 60} minutes")
+    await ctx.enqueue(
+        ctx.event.agent,
+        ctx.payload,
+        delay_seconds=USER_WAIT_SECONDS,
+        dedup_key=f"user-limit:{ctx.event.agent}:{ctx.payload.get('row', ctx.payload)}",
+    )
+    raise Skip(
+        f"user {user} set off {settings.user_runs_per_hour} model runs in the last hour (limit "
+        f"{settings.user_runs_per_hour}); this one waits {USER_WAIT_SECONDS // 60} minutes"
+    )
 
 
 async def prepare() -> None:
@@ -247,10 +278,18 @@ async def prepare() -> None:
 
 
 def load_llm_settings() -> LLMSettings:
-    from listeners.settings import load
+    from listeners import load
 
     return load(LLMSettings)
 
 
-__all__ = ["OFFLINE_MODEL", "Completion", "LLMOutputError", "LLMSettings", "complete", "load_llm_settings",
-           "parse_output", "strip_think"]
+__all__ = [
+    "OFFLINE_MODEL",
+    "Completion",
+    "LLMOutputError",
+    "LLMSettings",
+    "complete",
+    "load_llm_settings",
+    "parse_output",
+    "strip_think",
+]

@@ -13,8 +13,8 @@ queues the first.
 
 from __future__ import annotations
 
-from listeners import database
-from listeners.registry import Context, agent
+from handlers import queries
+from listeners import Context, agent
 
 AGENT = "apply_recovery"
 EVERY_SECONDS = 600
@@ -29,17 +29,25 @@ MAX_RECOVERIES = 3
 async def apply_recovery(ctx: Context) -> int:
     await ctx.release_dedup_key()  # so the next run can be queued under the same key
     quiet = float(ctx.payload.get("quiet_seconds", QUIET_SECONDS))
-    stranded = await ctx.db.fetch(database.query("stranded_applications"), quiet)
+    stranded = await ctx.db.fetch(queries.sql("stranded_applications"), quiet)
     checked = requeued = failed = 0
     for app in stranded:
         if app["auto_status"] == "submitting":
-            await ctx.db.execute(database.query("settle_stranded_application"), app["id"], "needs_check",
-                                 "the run stopped while submitting and nothing will finish it: check before sending again")
+            await ctx.db.execute(
+                queries.sql("settle_stranded_application"),
+                app["id"],
+                "needs_check",
+                "the run stopped while submitting and nothing will finish it: check before sending again",
+            )
             checked += 1
         elif app["retry_count"] >= MAX_RECOVERIES:
             await ctx.db.execute("SELECT talvix.release_application($1)", app["id"])
-            await ctx.db.execute(database.query("settle_stranded_application"), app["id"], "failed_error",
-                                 f"its runs kept stopping before the end ({app['retry_count']} recoveries): gave up")
+            await ctx.db.execute(
+                queries.sql("settle_stranded_application"),
+                app["id"],
+                "failed_error",
+                f"its runs kept stopping before the end ({app['retry_count']} recoveries): gave up",
+            )
             failed += 1
         else:
             await ctx.db.execute("UPDATE public.job_applications SET retry_count = retry_count + 1 WHERE id = $1", app["id"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from listeners.registry import PermanentError
+from listeners import PermanentError
 
 
 def root() -> Path:

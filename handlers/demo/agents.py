@@ -10,7 +10,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from listeners.registry import Context, PermanentError, Skip, WatchPayload, agent
+from listeners import Context, PermanentError, Skip, WatchPayload, agent
 
 KEYWORDS = ("python", "postgres", "asyncio", "selenium", "llm", "remote", "backend", "sql")
 
@@ -43,9 +43,7 @@ def keyword_score(title: str, description: str) -> tuple[int, list[str]]:
 @agent("demo_keyword_scorer", concurrency=10, timeout=10, max_attempts=3, payload_model=RowEvent)
 async def demo_keyword_scorer(ctx: Context) -> int:
     assert isinstance(ctx.input, RowEvent)
-    posting = await ctx.db.fetchrow(
-        "SELECT title, description FROM demo.job_postings WHERE id = $1", ctx.input.row.id
-    )
+    posting = await ctx.db.fetchrow("SELECT title, description FROM demo.job_postings WHERE id = $1", ctx.input.row.id)
     if posting is None:
         raise PermanentError(f"job posting {ctx.input.row.id} no longer exists")
     if not posting["title"].strip():
@@ -53,9 +51,10 @@ async def demo_keyword_scorer(ctx: Context) -> int:
     score, matched = keyword_score(posting["title"], posting["description"])
     # Idempotent: a retried run finds the score already there and changes nothing.
     await ctx.db.execute(
-        "INSERT INTO demo.keyword_scores (posting_id, score, matched) VALUES ($1, $2, $3) "
-        "ON CONFLICT (posting_id) DO NOTHING",
-        ctx.input.row.id, score, matched,
+        "INSERT INTO demo.keyword_scores (posting_id, score, matched) VALUES ($1, $2, $3) ON CONFLICT (posting_id) DO NOTHING",
+        ctx.input.row.id,
+        score,
+        matched,
     )
     ctx.metadata["score"] = score
     return 1

@@ -22,7 +22,7 @@ from uuid import UUID
 
 import asyncpg
 
-from listeners import database
+from handlers import queries
 
 Action = Literal["go", "skip", "defer", "block"]
 
@@ -60,7 +60,7 @@ def risk_score(facts: dict[str, Any], lim: dict[str, int]) -> tuple[int, list[st
 
 async def evaluate(db: asyncpg.Pool | asyncpg.Connection, application_id: UUID, now: datetime | None = None) -> Decision:
     now = now or datetime.now(UTC)
-    row = await db.fetchrow(database.query("guard_facts"), application_id)
+    row = await db.fetchrow(queries.sql("guard_facts"), application_id)
     if row is None:
         return Decision("skip", f"application {application_id} no longer exists")
     f, lim = dict(row), await limits(db)
@@ -71,10 +71,14 @@ async def evaluate(db: asyncpg.Pool | asyncpg.Connection, application_id: UUID, 
         (f["blacklisted"], f"{f['company']} is on the user's blacklist"),
         (f["already_applied"], "already applied to this job"),
         (f["applied_today"] >= f["daily_apply_limit"], f"daily cap reached ({f['applied_today']} of {f['daily_apply_limit']})"),
-        (f["applied_this_month"] >= f["monthly_apply_limit"],
-         f"monthly cap reached ({f['applied_this_month']} of {f['monthly_apply_limit']})"),
-        (f["platform"] == "linkedin" and (f["linkedin_limit"] is None or f["linkedin_used_today"] >= f["linkedin_limit"]),
-         f"LinkedIn budget for today is spent ({f['linkedin_used_today']} of {f['linkedin_limit']})"),
+        (
+            f["applied_this_month"] >= f["monthly_apply_limit"],
+            f"monthly cap reached ({f['applied_this_month']} of {f['monthly_apply_limit']})",
+        ),
+        (
+            f["platform"] == "linkedin" and (f["linkedin_limit"] is None or f["linkedin_used_today"] >= f["linkedin_limit"]),
+            f"LinkedIn budget for today is spent ({f['linkedin_used_today']} of {f['linkedin_limit']})",
+        ),
     ]
     for failed, reason in gates:
         if failed:
@@ -84,8 +88,7 @@ async def evaluate(db: asyncpg.Pool | asyncpg.Connection, application_id: UUID, 
         return Decision("block", f"risk {score} reached the block threshold: {'; '.join(factors)}", score, factors)
     if score >= lim.get("risk_cooldown_threshold", 70):
         retry_at = now + timedelta(minutes=lim.get("risk_cooldown_minutes", 30))
-        return Decision("defer", f"risk {score} reached the cooldown threshold: {'; '.join(factors)}",
-                        score, factors, retry_at)
+        return Decision("defer", f"risk {score} reached the cooldown threshold: {'; '.join(factors)}", score, factors, retry_at)
     activated = f["auto_apply_activated_at"]
     review_ends = f["review_mode_ends_at"] or (activated + timedelta(days=lim.get("review_mode_days", 14)) if activated else None)
     review = review_ends is not None and now < review_ends
@@ -100,10 +103,16 @@ async def record(db: asyncpg.Pool | asyncpg.Connection, application_id: UUID, de
     status = "deferred_cooldown" if decision.action == "defer" else "skipped"
     user_id = await db.fetchval(
         "UPDATE public.job_applications SET auto_status = $2, failure_note = $3 WHERE id = $1 RETURNING user_id",
-        application_id, status, decision.reason[:500])
+        application_id,
+        status,
+        decision.reason[:500],
+    )
     if decision.action == "block" and user_id is not None:
-        await db.execute("UPDATE public.users SET auto_apply_paused = true, auto_apply_paused_reason = $2 WHERE id = $1",
-                         user_id, decision.reason[:500])
+        await db.execute(
+            "UPDATE public.users SET auto_apply_paused = true, auto_apply_paused_reason = $2 WHERE id = $1",
+            user_id,
+            decision.reason[:500],
+        )
 
 
 class BudgetSpent(Exception):

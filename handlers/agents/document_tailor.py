@@ -21,8 +21,8 @@ from typing import Any
 
 import pydantic
 
-from handlers import document_files, llm, storage
-from listeners.registry import Context, PermanentError, Skip, UUIDRowEvent, agent
+from handlers.skills import document_files, llm, storage
+from listeners import Context, PermanentError, Skip, UUIDRowEvent, agent
 
 
 class TailoredDocuments(pydantic.BaseModel):
@@ -37,28 +37,42 @@ def offline_documents(summary: dict[str, Any], job: dict[str, Any], name: str) -
     skills = summary.get("skills", [])
     relevant = [s for s in skills if re.search(rf"(?<![a-z0-9+]){re.escape(s.lower())}(?![a-z0-9+])", text)]
     ordered = relevant + [s for s in skills if s not in relevant]
-    resume = "\n".join([
-        f"# {name}", "",
-        f"**Target role:** {job['title']} at {job['company']}", "",
-        f"**Experience:** {summary.get('years_experience', 0):g} years ({summary.get('seniority', 'n/a')})", "",
-        "## Skills", ", ".join(ordered) or "—", "",
-        "## Roles", *[f"- {t}" for t in summary.get("titles", [])], "",
-        "## Education", *[f"- {e}" for e in summary.get("education", [])],
-    ])
+    resume = "\n".join(
+        [
+            f"# {name}",
+            "",
+            f"**Target role:** {job['title']} at {job['company']}",
+            "",
+            f"**Experience:** {summary.get('years_experience', 0):g} years ({summary.get('seniority', 'n/a')})",
+            "",
+            "## Skills",
+            ", ".join(ordered) or "—",
+            "",
+            "## Roles",
+            *[f"- {t}" for t in summary.get("titles", [])],
+            "",
+            "## Education",
+            *[f"- {e}" for e in summary.get("education", [])],
+        ]
+    )
     focus = ", ".join(relevant[:4]) or ", ".join(skills[:3]) or "my experience"
-    letter = (f"Dear {job['company']} hiring team,\n\n"
-              f"I am applying for the {job['title']} role. Over {summary.get('years_experience', 0):g} years I have "
-              f"worked with {focus}, which this role calls for.\n\n"
-              f"I would welcome the chance to talk about how I can help.\n\nRegards,\n{name}\n")
+    letter = (
+        f"Dear {job['company']} hiring team,\n\n"
+        f"I am applying for the {job['title']} role. Over {summary.get('years_experience', 0):g} years I have "
+        f"worked with {focus}, which this role calls for.\n\n"
+        f"I would welcome the chance to talk about how I can help.\n\nRegards,\n{name}\n"
+    )
     return TailoredDocuments(resume_markdown=resume, cover_letter=letter)
 
 
 def instructions(summary: dict[str, Any], resume_text: str, job: dict[str, Any], name: str) -> str:
-    return ("Write (1) a one-page resume in Markdown tailored to this job, using only facts from the candidate's "
-            "resume, putting the most relevant experience first; (2) a short cover letter (under 250 words) "
-            f"signed {name}. Never invent employers, dates or degrees.\n\n"
-            f"JOB: {job['title']} at {job['company']}\n{job['description'][:3000]}\n\n"
-            f"CANDIDATE SUMMARY: {summary}\n\nRESUME:\n{resume_text[:12000]}")
+    return (
+        "Write (1) a one-page resume in Markdown tailored to this job, using only facts from the candidate's "
+        "resume, putting the most relevant experience first; (2) a short cover letter (under 250 words) "
+        f"signed {name}. Never invent employers, dates or degrees.\n\n"
+        f"JOB: {job['title']} at {job['company']}\n{job['description'][:3000]}\n\n"
+        f"CANDIDATE SUMMARY: {summary}\n\nRESUME:\n{resume_text[:12000]}"
+    )
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -69,8 +83,7 @@ def write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-@agent("document_tailor", concurrency=4, timeout=300, max_attempts=3, payload_model=UUIDRowEvent,
-       setup=llm.prepare)
+@agent("document_tailor", concurrency=4, timeout=300, max_attempts=3, payload_model=UUIDRowEvent, setup=llm.prepare)
 async def document_tailor(ctx: Context) -> int:
     assert isinstance(ctx.input, UUIDRowEvent)
     app = await ctx.db.fetchrow(
@@ -78,7 +91,9 @@ async def document_tailor(ctx: Context) -> int:
         "r.summary, r.raw_text FROM public.job_applications a "
         "JOIN public.jobs j ON j.id = a.job_id JOIN public.users u ON u.id = a.user_id "
         "LEFT JOIN LATERAL (SELECT summary, raw_text FROM public.resumes WHERE user_id = a.user_id "
-        "AND parse_status = 'parsed' ORDER BY parsed_at DESC LIMIT 1) r ON true WHERE a.id = $1", ctx.input.row.id)
+        "AND parse_status = 'parsed' ORDER BY parsed_at DESC LIMIT 1) r ON true WHERE a.id = $1",
+        ctx.input.row.id,
+    )
     if app is None:
         raise PermanentError(f"application {ctx.input.row.id} (or its job) no longer exists")
     if app["auto_status"] != "queued":
@@ -89,9 +104,14 @@ async def document_tailor(ctx: Context) -> int:
     settings = llm.load_llm_settings()
     await llm.within_user_limit(ctx, settings)
     completion = await llm.complete(
-        settings, "document_tailor", role="Resume writer",
-        instructions=instructions(app["summary"], app["raw_text"] or "", job, name), output=TailoredDocuments,
-        thinking=True, offline=lambda: offline_documents(app["summary"], job, name))
+        settings,
+        "document_tailor",
+        role="Resume writer",
+        instructions=instructions(app["summary"], app["raw_text"] or "", job, name),
+        output=TailoredDocuments,
+        thinking=True,
+        offline=lambda: offline_documents(app["summary"], job, name),
+    )
     ctx.metadata.update(completion.metadata)
     resume_path = f"tailored/{app['user_id']}/{app['id']}.md"
     letter_path = f"cover-letters/{app['user_id']}/{app['id']}.txt"
@@ -100,7 +120,12 @@ async def document_tailor(ctx: Context) -> int:
     files = await asyncio.to_thread(render_files, completion.value, f"tailored/{app['user_id']}/{app['id']}", name)
     await ctx.db.execute(
         "UPDATE public.job_applications SET tailored_resume_path = $2, cover_letter_path = $3, document_files = $4, "
-        "auto_status = 'ready' WHERE id = $1 AND auto_status = 'queued'", app["id"], resume_path, letter_path, files)
+        "auto_status = 'ready' WHERE id = $1 AND auto_status = 'queued'",
+        app["id"],
+        resume_path,
+        letter_path,
+        files,
+    )
     return 2
 
 
@@ -108,8 +133,10 @@ def render_files(documents: TailoredDocuments, folder: str, name: str) -> dict[s
     """PDF and DOCX of both documents under `folder` (relative to the storage root); CPU-bound, so
     the caller runs it in a thread."""
     out: dict[str, dict[str, str]] = {}
-    for what, stem, text in (("resume", "Resume", documents.resume_markdown),
-                             ("cover_letter", "Cover_Letter", documents.cover_letter)):
+    for what, stem, text in (
+        ("resume", "Resume", documents.resume_markdown),
+        ("cover_letter", "Cover_Letter", documents.cover_letter),
+    ):
         paths = document_files.render(text, storage.resolve(folder), document_files.file_stem(name, stem))
         out[what] = {kind: f"{folder}/{path.name}" for kind, path in paths.items()}
     return out

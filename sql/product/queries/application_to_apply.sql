@@ -1,7 +1,8 @@
 -- Everything auto_apply needs about one application: the job's URL, the user's contact details and
--- profile, the latest parsed resume's summary (years per skill), and the stored browser fingerprint.
+-- profile and time zone, the latest parsed resume's summary (years per skill), and the stored
+-- browser fingerprint.
 -- $1: application id.
-SELECT a.*, j.apply_url, u.full_name, u.email, u.phone, u.profile, c.user_agent, c.viewport,
+SELECT a.*, j.apply_url, u.full_name, u.email, u.phone, u.profile, u.timezone, c.user_agent, c.viewport,
        r.summary AS resume_summary
   FROM public.job_applications a
   JOIN public.users u ON u.id = a.user_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from listeners.registry import PermanentError
+from listeners import PermanentError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_PDF_PAGES = 30
@@ -26,8 +26,9 @@ def text_of(path: Path) -> str:
     except FileNotFoundError:
         raise PermanentError(f"resume file {path.name!r} does not exist under the storage root") from None
     if size > MAX_FILE_BYTES:
-        raise PermanentError(f"resume file {path.name!r} is {size / 1024 / 1024:.1f} MB; the limit is "
-                             f"{MAX_FILE_BYTES // 1024 // 1024} MB")
+        raise PermanentError(
+            f"resume file {path.name!r} is {size / 1024 / 1024:.1f} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB"
+        )
     if suffix == ".pdf":
         return _pdf_text(path)
     if suffix == ".docx":

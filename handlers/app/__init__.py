@@ -1,0 +1,25 @@
+"""How Talvix plugs into the engine: its migrations, the fields that are secret wherever they
+appear, its dashboard panels and its metrics. Registered when `handlers` is imported.
+
+The rest of this package is the product's processes: `cli` (the `talvix` command: the engine's
+commands plus `gateway` and `demo`) and `gateway` (the public session-capture server).
+"""
+
+from handlers.app import metrics, panels
+from listeners import add_migrations, add_secret_fields, sql_folder
+
+MIGRATIONS = sql_folder() / "product" / "migrations"
+
+add_migrations(MIGRATIONS)
+# The seed's rule: never log or return session_encrypted, session_iv, oauth_* or decrypted cookies.
+add_secret_fields(
+    "session_encrypted",
+    "session_iv",
+    "tokens_encrypted",
+    "tokens_iv",
+    "aes_session_key",
+    "supabase_jwt_secret",
+    prefixes=("oauth_",),
+)
+panels.register()
+metrics.register()

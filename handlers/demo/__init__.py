@@ -1,0 +1,2 @@
+"""The demo: two small agents (`agents`) and the script behind `talvix demo` (`run`). Production
+workers never import this package."""
