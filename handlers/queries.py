@@ -1,13 +1,241 @@
-"""Talvix's SQL: every statement the product runs lives in `sql/product/queries/<name>.sql`."""
+"""Every statement Talvix runs: one typed function per file in `sql/product/queries/`.
+
+As in the engine (listeners/queries.py), the SQL stays in its file and the function names its
+parameters. `db` is a connection or a pool.
+"""
 
 from __future__ import annotations
 
 import functools
+from datetime import date, datetime
+from typing import Any, TypeAlias
+from uuid import UUID
+
+import asyncpg
 
 from listeners import sql_folder
+
+Db: TypeAlias = "asyncpg.Pool[Any] | asyncpg.Connection[Any]"
+Rows: TypeAlias = "list[asyncpg.Record]"
 
 
 @functools.cache
 def sql(name: str) -> str:
     """The text of `sql/product/queries/<name>.sql`."""
     return (sql_folder() / "product" / "queries" / f"{name}.sql").read_text()
+
+
+async def _fetch(db: Db, name: str, *args: object) -> Rows:
+    rows: Rows = await db.fetch(sql(name), *args)
+    return rows
+
+
+async def _fetchrow(db: Db, name: str, *args: object) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await db.fetchrow(sql(name), *args)
+    return row
+
+
+async def _fetchval(db: Db, name: str, *args: object) -> Any:
+    return await db.fetchval(sql(name), *args)
+
+
+# ---------------------------------------------------------------------------------- applications
+
+
+async def application_to_apply(db: Db, *, application_id: UUID) -> asyncpg.Record | None:
+    return await _fetchrow(db, "application_to_apply", application_id)
+
+
+async def application_auto_status(db: Db, *, application_id: UUID) -> str | None:
+    status: str | None = await _fetchval(db, "application_auto_status", application_id)
+    return status
+
+
+async def set_application_status(
+    db: Db,
+    *,
+    application_id: UUID,
+    status: str,
+    note: str | None,
+    screenshot_path: str | None = None,
+    retry_count: int | None = None,
+) -> None:
+    await db.execute(sql("set_application_status"), application_id, status, note, screenshot_path, retry_count)
+
+
+async def note_interrupted_attempt(db: Db, *, application_id: UUID, note: str, screenshot_path: str | None) -> None:
+    await db.execute(sql("note_interrupted_attempt"), application_id, note, screenshot_path)
+
+
+async def mark_submitted(db: Db, *, application_id: UUID) -> None:
+    await db.execute(sql("mark_submitted"), application_id)
+
+
+async def count_retry(db: Db, *, application_id: UUID) -> None:
+    await db.execute(sql("count_retry"), application_id)
+
+
+async def try_lock_application(db: Db, *, application_id: UUID) -> bool:
+    return bool(await _fetchval(db, "try_lock_application", application_id))
+
+
+async def unlock_application(db: Db, *, application_id: UUID) -> None:
+    await db.execute(sql("unlock_application"), application_id)
+
+
+async def start_application(db: Db, *, application_id: UUID, submit: bool) -> str | None:
+    """None when the application may go; otherwise why not."""
+    refused: str | None = await _fetchval(db, "start_application", application_id, submit)
+    return refused
+
+
+async def mark_submitting(db: Db, *, application_id: UUID, linkedin: bool) -> str | None:
+    """None when the submit click may happen; otherwise why not."""
+    refused: str | None = await _fetchval(db, "mark_submitting", application_id, linkedin)
+    return refused
+
+
+async def release_application(db: Db, *, application_id: UUID) -> None:
+    await db.execute(sql("release_application"), application_id)
+
+
+async def stranded_applications(db: Db, *, quiet_seconds: float) -> Rows:
+    return await _fetch(db, "stranded_applications", quiet_seconds)
+
+
+async def settle_stranded_application(db: Db, *, application_id: UUID, status: str, note: str) -> None:
+    await db.execute(sql("settle_stranded_application"), application_id, status, note)
+
+
+async def application_to_tailor(db: Db, *, application_id: UUID) -> asyncpg.Record | None:
+    return await _fetchrow(db, "application_to_tailor", application_id)
+
+
+async def save_tailored_documents(
+    db: Db, *, application_id: UUID, resume_path: str, cover_letter_path: str, files: dict[str, Any]
+) -> None:
+    await db.execute(sql("save_tailored_documents"), application_id, resume_path, cover_letter_path, files)
+
+
+# ---------------------------------------------------------------------------- the guard and limits
+
+
+async def guard_facts(db: Db, *, application_id: UUID) -> asyncpg.Record | None:
+    return await _fetchrow(db, "guard_facts", application_id)
+
+
+async def limits(db: Db) -> dict[str, int]:
+    return {r["name"]: r["value"] for r in await _fetch(db, "limits")}
+
+
+async def apply_window_limits(db: Db) -> dict[str, int]:
+    return {r["name"]: r["value"] for r in await _fetch(db, "apply_window_limits")}
+
+
+async def guard_decided(db: Db, *, application_id: UUID, status: str, reason: str) -> UUID | None:
+    """The application's user, or None when it no longer exists."""
+    user_id: UUID | None = await _fetchval(db, "guard_decided", application_id, status, reason)
+    return user_id
+
+
+async def pause_auto_apply(db: Db, *, user_id: UUID, reason: str) -> None:
+    await db.execute(sql("pause_auto_apply"), user_id, reason)
+
+
+async def reserve_linkedin_unit(db: Db, *, day: date) -> int | None:
+    """The reservation's id, or None when the day's budget is spent."""
+    reservation: int | None = await _fetchval(db, "reserve_linkedin_unit", day)
+    return reservation
+
+
+async def release_linkedin_unit(db: Db, *, reservation: int) -> None:
+    await _fetchval(db, "release_linkedin_unit", reservation)
+
+
+async def linkedin_budget_today(db: Db) -> asyncpg.Record | None:
+    return await _fetchrow(db, "linkedin_budget_today")
+
+
+async def admit_user_model_run(db: Db, *, user_id: UUID, agent: str, event_id: int, runs_per_hour: int) -> bool:
+    return bool(await _fetchval(db, "admit_user_model_run", user_id, agent, event_id, runs_per_hour))
+
+
+# -------------------------------------------------------------------------------------- sessions
+
+
+async def store_connection(
+    db: Db,
+    *,
+    user_id: UUID,
+    platform: str,
+    ciphertext: str,
+    iv: str,
+    key_version: int,
+    user_agent: str | None,
+    viewport: str | None,
+    expires_at: datetime | None,
+) -> asyncpg.Record:
+    row = await _fetchrow(db, "store_connection", user_id, platform, ciphertext, iv, key_version, user_agent, viewport, expires_at)
+    assert row is not None  # the function returns the stored row or raises
+    return row
+
+
+async def sealed_session(db: Db, *, user_id: UUID, platform: str) -> asyncpg.Record | None:
+    return await _fetchrow(db, "sealed_session", user_id, platform)
+
+
+async def session_failed(db: Db, *, user_id: UUID, platform: str, invalid_after: int) -> int | None:
+    """Failures in a row now, or None when the user has no such connection."""
+    failures: int | None = await _fetchval(db, "session_failed", user_id, platform, invalid_after)
+    return failures
+
+
+async def session_worked(db: Db, *, user_id: UUID, platform: str) -> None:
+    await db.execute(sql("session_worked"), user_id, platform)
+
+
+async def session_expiry_sweep(db: Db) -> asyncpg.Record:
+    row = await _fetchrow(db, "session_expiry_sweep")
+    assert row is not None  # one summary row, always
+    return row
+
+
+# ------------------------------------------------------------------------------ resumes and scores
+
+
+async def resume(db: Db, *, resume_id: UUID) -> asyncpg.Record | None:
+    return await _fetchrow(db, "resume", resume_id)
+
+
+async def resume_failed(db: Db, *, resume_id: UUID, reason: str) -> None:
+    await db.execute(sql("resume_failed"), resume_id, reason)
+
+
+async def resume_parsed(db: Db, *, resume_id: UUID, summary: dict[str, Any]) -> None:
+    await db.execute(sql("resume_parsed"), resume_id, summary)
+
+
+async def mark_fit_scores_stale(db: Db, *, user_id: UUID, stale: bool) -> None:
+    await db.execute(sql("mark_fit_scores_stale"), user_id, stale)
+
+
+async def fit_candidates(db: Db, *, user_id: UUID | None, rescore: bool, limit: int) -> Rows:
+    return await _fetch(db, "fit_candidates", user_id, rescore, limit)
+
+
+async def save_fit_scores(db: Db, *, user_id: UUID, scores: list[dict[str, Any]], model: str) -> asyncpg.Record:
+    """How many scores were saved and applications queued."""
+    row = await _fetchrow(db, "save_fit_scores", user_id, scores, model)
+    assert row is not None
+    return row
+
+
+# ------------------------------------------------------------------------------- the dashboard
+
+
+async def paused_users(db: Db) -> Rows:
+    return await _fetch(db, "paused_users")
+
+
+async def auto_apply_failures(db: Db) -> Rows:
+    return await _fetch(db, "auto_apply_failures")

@@ -4,7 +4,7 @@ It knows nothing of the product: an application (Talvix's is `handlers/`) uses w
 exports, and nothing deeper:
 
     agents      agent, Agent, Context, Event, WatchPayload, UUIDRowEvent, Skip, PermanentError, enqueue
-    database    connect, CONNECTION_ERRORS, transient, sql_folder, query (the engine's statements),
+    database    connect, alive, CONNECTION_ERRORS, transient, sql_folder, query (the engine's statements),
                 create_database, drop_database, migrate, LocalPostgres (a private cluster)
     processes   Settings, load_settings, load, Worker, cli
     extending   add_migrations (its schema), add_secret_fields (redacted and never returned),
@@ -24,6 +24,7 @@ from listeners.log_format import add_secret_fields
 from listeners.metrics import add_gauges
 from listeners.migrations import add_folder as add_migrations
 from listeners.migrations import migrate
+from listeners.queries import alive
 from listeners.registry import REGISTRY, Agent, Context, Event, PermanentError, Skip, UUIDRowEvent, WatchPayload, agent
 from listeners.settings import Settings, load, load_settings
 from listeners.worker import Worker
@@ -50,6 +51,7 @@ __all__ = [
     "add_panel",
     "add_secret_fields",
     "agent",
+    "alive",
     "cli",
     "connect",
     "create_database",

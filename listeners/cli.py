@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from listeners import database, log_format, migrations
+from listeners import database, log_format, migrations, queries
 from listeners.enqueue import enqueue
 from listeners.settings import Settings, SettingsError, load_settings
 
@@ -133,8 +133,8 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_logs(args: argparse.Namespace, settings: Settings) -> int:
     conn = await database.connect(settings)
     try:
-        rows = await conn.fetch(
-            database.query("recent_logs"), args.agent, args.status, UUID(args.user) if args.user else None, args.limit
+        rows = await queries.recent_logs(
+            conn, agent=args.agent, status=args.status, user_id=UUID(args.user) if args.user else None, limit=args.limit
         )
     finally:
         await conn.close()
@@ -152,7 +152,7 @@ async def cmd_logs(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     conn = await database.connect(settings)
     try:
-        rows = await conn.fetch(database.query("agent_stats"), timedelta(hours=args.hours))
+        rows = await queries.agent_stats(conn, window=timedelta(hours=args.hours))
     finally:
         await conn.close()
     if args.json:
@@ -182,16 +182,15 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     conn = await database.connect(settings)
     try:
-        rows = await conn.fetch(
-            "SELECT relation::text AS relation, agent, operation, condition, delay, columns, dedup "
-            "FROM talvix.watch($1::regclass, $2, $3, $4, $5, $6, $7)",
-            args.table,
-            args.agent,
-            [op.strip().upper() for op in args.on.split(",")],
-            args.when,
-            timedelta(seconds=args.delay),
-            args.columns.split(",") if args.columns else None,
-            args.dedup,
+        rows = await queries.watch(
+            conn,
+            table=args.table,
+            agent=args.agent,
+            operations=[op.strip().upper() for op in args.on.split(",")],
+            condition=args.when,
+            delay=timedelta(seconds=args.delay),
+            columns=args.columns.split(",") if args.columns else None,
+            dedup=args.dedup,
         )
     finally:
         await conn.close()
@@ -206,7 +205,7 @@ async def cmd_unwatch(args: argparse.Namespace, settings: Settings) -> int:
     ops = [op.strip().upper() for op in args.on.split(",")] if args.on else None
     conn = await database.connect(settings)
     try:
-        removed = await conn.fetchval("SELECT talvix.unwatch($1::regclass, $2, $3)", args.table, args.agent, ops)
+        removed = await queries.unwatch(conn, table=args.table, agent=args.agent, operations=ops)
     finally:
         await conn.close()
     console.print(f"detached {removed} trigger(s)")
@@ -216,7 +215,7 @@ async def cmd_unwatch(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_triggers(args: argparse.Namespace, settings: Settings) -> int:
     conn = await database.connect(settings)
     try:
-        rows = await conn.fetch(database.query("watches"))
+        rows = await queries.watches(conn)
     finally:
         await conn.close()
     if args.json:
@@ -249,13 +248,14 @@ async def cmd_enqueue(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-async def _change_events(query_name: str, args: argparse.Namespace, settings: Settings, verb: str) -> int:
+async def _change_events(action: str, args: argparse.Namespace, settings: Settings, verb: str) -> int:
     conn = await database.connect(settings)
     try:
         ids = list(args.event_ids)
         if getattr(args, "failed_agent", None):
-            ids += [r["id"] for r in await conn.fetch(database.query("failed_events"), args.failed_agent, args.hours)]
-        rows = await conn.fetch(database.query(query_name), ids)
+            ids += [r["id"] for r in await queries.failed_events(conn, agent=args.failed_agent, hours=args.hours)]
+        change = queries.retry_events if action == "retry" else queries.cancel_events
+        rows = await change(conn, event_ids=ids)
     finally:
         await conn.close()
     if args.json:
@@ -268,11 +268,11 @@ async def _change_events(query_name: str, args: argparse.Namespace, settings: Se
 
 
 async def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
-    return await _change_events("retry_events", args, settings, "retried")
+    return await _change_events("retry", args, settings, "retried")
 
 
 async def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
-    return await _change_events("cancel_events", args, settings, "cancelled")
+    return await _change_events("cancel", args, settings, "cancelled")
 
 
 async def cmd_bench(args: argparse.Namespace, settings: Settings | None) -> int:

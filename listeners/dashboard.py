@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 from aiohttp import web
 
-from listeners import database
+from listeners import queries
 from listeners.http_api import error, json_response, secret_matches
 
 if TYPE_CHECKING:
@@ -190,11 +190,11 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
             return error(401, "sign in first")
         assert worker.http_pool is not None
         async with worker.http_pool.acquire() as conn:
-            day = await conn.fetch(database.query("agent_stats"), timedelta(days=1))
-            hour = {r["agent"]: r for r in await conn.fetch(database.query("agent_stats"), timedelta(hours=1))}
-            failures = await conn.fetch(database.query("dashboard_failures"))
-            pending = await conn.fetch(database.query("dashboard_pending"))
-            watches = await conn.fetch(database.query("watches"))
+            day = await queries.agent_stats(conn, window=timedelta(days=1))
+            hour = {r["agent"]: r for r in await queries.agent_stats(conn, window=timedelta(hours=1))}
+            failures = await queries.dashboard_failures(conn)
+            pending = await queries.dashboard_pending(conn)
+            watches = await queries.watches(conn)
             panels = [
                 {
                     "key": p.key,
@@ -230,7 +230,8 @@ def add_routes(app: web.Application, worker: Worker, admin_secret: str) -> None:
         except ValueError:
             return error(400, "event id must be a number")
         assert worker.http_pool is not None
-        rows = await worker.http_pool.fetch(database.query(f"{action}_events"), [event_id])
+        change = queries.retry_events if action == "retry" else queries.cancel_events
+        rows = await change(worker.http_pool, event_ids=[event_id])
         if not rows:
             return error(409, f"event {event_id} cannot be {'retried' if action == 'retry' else 'cancelled'} now")
         return json_response({"event_id": event_id, "action": action})

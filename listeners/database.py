@@ -82,9 +82,9 @@ async def connect(settings: Settings | str, **kwargs: object) -> asyncpg.Connect
     cache = kwargs.pop("statement_cache_size", None)
     if cache is None:
         cache = 100 if isinstance(settings, str) else settings.statement_cache_size
-    conn = await asyncpg.connect(dsn, statement_cache_size=cache, **kwargs)
+    server_settings = {"timezone": "UTC", **kwargs.pop("server_settings", {})}  # type: ignore[dict-item]
+    conn = await asyncpg.connect(dsn, statement_cache_size=cache, server_settings=server_settings, **kwargs)
     await _init_connection(conn)
-    await conn.execute("SET TIME ZONE 'UTC'")
     return conn
 
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
-from listeners import database
+from listeners import queries
 
 
 async def enqueue(
@@ -27,7 +27,12 @@ async def enqueue(
     """
     if isinstance(user_id, str):
         user_id = UUID(user_id)
-    event_id: int | None = await db.fetchval(
-        database.query("enqueue"), agent, payload or {}, user_id, dedup_key, source, float(delay_seconds)
+    return await queries.enqueue(
+        db,
+        agent=agent,
+        payload=payload or {},
+        user_id=user_id,
+        dedup_key=dedup_key,
+        source=source,
+        delay_seconds=float(delay_seconds),
     )
-    return event_id

@@ -26,7 +26,7 @@ from uuid import UUID
 import pydantic
 from aiohttp import web
 
-from listeners import database, json_body, log_format, metrics
+from listeners import database, json_body, log_format, metrics, queries
 from listeners.enqueue import enqueue
 from listeners.run_waiters import FINISHED, RunWaiters
 
@@ -162,7 +162,7 @@ def build_app(worker: Worker) -> web.Application:
         if worker.http_pool is not None:  # None while the app is starting or stopping
             try:
                 async with asyncio.timeout(2):
-                    await worker.http_pool.fetchval("SELECT 1")
+                    await queries.alive(worker.http_pool)
                 database_ok = True
             except database.CONNECTION_ERRORS_OR_TIMEOUT:
                 pass

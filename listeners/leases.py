@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import asyncpg
 
-from listeners import database
+from listeners import database, queries
 from listeners.settings import Settings
 
 log = logging.getLogger("talvix.leases")
@@ -52,7 +52,9 @@ class LeaseKeeper:
                 try:
                     if conn is None or conn.is_closed():
                         conn = await database.connect(self.settings, server_settings=database.BOOKKEEPING_SETTINGS)
-                    await conn.execute(database.query("renew_leases"), held, self.settings.worker_id, self.settings.lease_seconds)
+                    await queries.renew_leases(
+                        conn, event_ids=held, worker_id=self.settings.worker_id, lease_seconds=self.settings.lease_seconds
+                    )
                     self.renewals += 1
                 except Exception as exc:  # noqa: BLE001 - keep renewing: a lost connection is opened again next time
                     log.warning("could not renew %d lease(s): %s", len(held), exc)

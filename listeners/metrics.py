@@ -15,7 +15,7 @@ import asyncpg
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 
-from listeners import database
+from listeners import queries
 
 # In-process run metrics, filled by the outcome writer and the loop-lag probe.
 PROCESS = CollectorRegistry()
@@ -44,7 +44,7 @@ async def engine_gauges(conn: asyncpg.Connection) -> list[Metric]:
         labels=["agent", "status"],
     )
     oldest = GaugeMetricFamily("talvix_oldest_due_seconds", "Age of the oldest due pending event", labels=["agent"])
-    for row in await conn.fetch(database.query("metrics")):
+    for row in await queries.metrics(conn):
         if row["kind"] == "events":
             events.add_metric([row["agent"], row["status"]], row["value"])
         else:

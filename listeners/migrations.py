@@ -17,24 +17,11 @@ from pathlib import Path
 
 import asyncpg
 
-from listeners.database import sql_dir
+from listeners import queries
+from listeners.database import query, sql_dir
 
 # Any constant shared by every Talvix process; it only has to differ from other apps' locks.
 MIGRATION_LOCK = 7_347_101
-# Set for every migration's transaction. A migration that waits for a table lock behind a long
-# transaction makes every later query on that table wait behind it: fail fast instead, and retry.
-LOCK_TIMEOUT = "10s"
-STATEMENT_TIMEOUT = "10min"
-
-_BOOKKEEPING = """
-CREATE SCHEMA IF NOT EXISTS talvix;
-CREATE TABLE IF NOT EXISTS talvix.schema_migrations (
-    version    integer PRIMARY KEY,
-    name       text NOT NULL,
-    checksum   text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-);
-"""
 
 
 @dataclass(frozen=True)
@@ -89,10 +76,7 @@ def available(search: list[Path] | None = None) -> list[Migration]:
 
 
 async def status(conn: asyncpg.Connection) -> list[MigrationStatus]:
-    exists = await conn.fetchval("SELECT to_regclass('talvix.schema_migrations') IS NOT NULL")
-    applied: dict[int, str] = {}
-    if exists:
-        applied = dict(await conn.fetch("SELECT version, checksum FROM talvix.schema_migrations"))
+    applied = await queries.applied_migrations(conn) if await queries.migrations_table_exists(conn) else {}
     return [
         MigrationStatus(m, m.version in applied, m.version in applied and applied[m.version] != m.checksum) for m in available()
     ]
@@ -105,29 +89,22 @@ async def migrate(
     `on_start(migration, pending_count)` is called before each one (the CLI's progress bar)."""
     if dry_run:
         return [s.migration for s in await status(conn) if not s.applied]
-    await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+    await queries.advisory_lock(conn, key=MIGRATION_LOCK)
     try:
-        await conn.execute(_BOOKKEEPING)
+        await conn.execute(query("create_migrations_table"))
         done = []
         pending = [state.migration for state in await status(conn) if not state.applied]
         for migration in pending:
             if on_start:
                 on_start(migration, len(pending))
             async with conn.transaction():
-                await conn.execute(
-                    f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'"
-                )
+                await conn.execute(query("migration_timeouts"))
                 try:
                     await conn.execute(migration.sql)
                 except asyncpg.PostgresError as exc:
                     raise RuntimeError(f"migration {migration.path.name} failed: {exc}") from exc
-                await conn.execute(
-                    "INSERT INTO talvix.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                    migration.version,
-                    migration.name,
-                    migration.checksum,
-                )
+                await queries.record_migration(conn, version=migration.version, name=migration.name, checksum=migration.checksum)
             done.append(migration)
         return done
     finally:
-        await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+        await queries.advisory_unlock(conn, key=MIGRATION_LOCK)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import asyncpg
 
-from listeners import database
+from listeners import database, queries
 from listeners.settings import Settings
 
 CHANNEL = "talvix_events"
@@ -96,7 +96,7 @@ class Notifier:
         self._pings[token] = future
         sent = time.monotonic()
         try:
-            await pool.execute(database.query("ping"), token, self.settings.worker_id)
+            await queries.ping(pool, token=token, worker_id=self.settings.worker_id)
             heard = await asyncio.wait_for(future, self.settings.ping_timeout_seconds)
         except TimeoutError:
             log.warning("listener did not hear its own ping within %.1fs; reconnecting", self.settings.ping_timeout_seconds)

@@ -21,7 +21,7 @@ from typing import Any
 
 import asyncpg
 
-from listeners import database
+from listeners import database, queries
 
 log = logging.getLogger("talvix.outcomes")
 
@@ -76,7 +76,7 @@ class OutcomeWriter:
         ids, attempts = [r[0] for r in runs], [r[1] for r in runs]
         for failures in range(1, 8):
             try:
-                await self.pool.execute(database.query("open_runs"), ids, attempts, self.worker_id)
+                await queries.open_runs(self.pool, event_ids=ids, attempts=attempts, worker_id=self.worker_id)
                 return
             except Exception as exc:  # noqa: BLE001 - sorted below
                 if not database.transient(exc) or failures == 7:
@@ -160,24 +160,22 @@ class OutcomeWriter:
 
     async def _write(self, batch: list[Outcome]) -> None:
         await self.opened([o.event_id for o in batch])
-        columns: list[list[Any]] = [[] for _ in range(11)]
-        for o in batch:
-            row = (
-                o.event_id,
-                o.attempt,
-                o.event_status,
-                o.retry_in,
-                o.error,
-                o.agent,
-                o.log_status,
-                o.duration_ms,
-                o.records,
-                o.metadata,
-                o.refund_attempt,
-            )
-            for column, value in zip(columns, row, strict=True):
-                column.append(value)
-        moved = (await self.pool.fetchrow(database.query("finish"), *columns, self.worker_id))["events_moved"]
+        written = await queries.finish(
+            self.pool,
+            event_ids=[o.event_id for o in batch],
+            attempts=[o.attempt for o in batch],
+            event_statuses=[o.event_status for o in batch],
+            retry_delays=[o.retry_in for o in batch],
+            errors=[o.error for o in batch],
+            agents=[o.agent for o in batch],
+            log_statuses=[o.log_status for o in batch],
+            durations_ms=[o.duration_ms for o in batch],
+            records=[o.records for o in batch],
+            metadata=[o.metadata for o in batch],
+            refunds=[o.refund_attempt for o in batch],
+            worker_id=self.worker_id,
+        )
+        moved = written["events_moved"]
         if moved < len(batch):
             log.warning(
                 "%d of %d outcome(s) arrived after their lease was taken over; the reaper had already recovered those events",

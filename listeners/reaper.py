@@ -12,51 +12,50 @@ import asyncio
 import logging
 import random
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import asyncpg
 
-from listeners import database
-
-if TYPE_CHECKING:
-    from listeners.worker import Worker
+from listeners import database, queries
+from listeners.settings import Settings
 
 log = logging.getLogger("talvix.reaper")
 
 
 async def reap_expired_leases(pool: asyncpg.Pool) -> int:
-    rows = await pool.fetch(database.query("reap_expired_leases"))
+    rows = await queries.reap_expired_leases(pool)
     for row in rows:
         log.warning("event %s (%s) lost its worker; now %s", row["id"], row["agent"], row["status"])
     return len(rows)
 
 
 async def fail_unknown_agents(pool: asyncpg.Pool, agents: list[str] | None = None) -> int:
-    rows = await pool.fetch(database.query("fail_unknown_agents"), agents)
+    rows = await queries.fail_unknown_agents(pool, agents=agents)
     for row in rows:
         log.error("event %s failed: %s", row["id"], row["last_error"])
     return len(rows)
 
 
-async def run(worker: Worker) -> None:
-    assert worker.pool
-    settings = worker.settings
+async def run(pool: asyncpg.Pool, settings: Settings, wake: asyncio.Event, take_unknown_heard: Callable[[], list[str]]) -> None:
+    """Every reaper interval, or sooner when `wake` is set: recover expired leases, and fail events
+    of agents no worker knows (those the listener heard, `take_unknown_heard()`, at once; a sweep
+    of all of them every unknown_agent_interval)."""
     next_unknown_sweep = 0.0
     while True:
         try:
-            await reap_expired_leases(worker.pool)
-            heard = worker.take_unknown_heard()
+            await reap_expired_leases(pool)
+            heard = take_unknown_heard()
             if heard:
-                await fail_unknown_agents(worker.pool, heard)
+                await fail_unknown_agents(pool, heard)
             if time.monotonic() >= next_unknown_sweep:
-                await fail_unknown_agents(worker.pool)
+                await fail_unknown_agents(pool)
                 next_unknown_sweep = time.monotonic() + settings.unknown_agent_interval_seconds
         except database.CONNECTION_ERRORS as exc:
             log.warning("reaper pass failed: %s", exc)
         # Jitter keeps many workers from reaping in step.
         interval = settings.reaper_interval_seconds * random.uniform(0.8, 1.2)
         try:
-            await asyncio.wait_for(worker.reaper_wake.wait(), interval)
+            await asyncio.wait_for(wake.wait(), interval)
         except TimeoutError:
             pass
-        worker.reaper_wake.clear()
+        wake.clear()

@@ -105,9 +105,9 @@ class Context:
         """For handlers that process "everything new so far": call it before reading. Work arriving
         from then on queues as one new pending event instead of being folded into this running one,
         so nothing can slip in between the read and the end of the run."""
-        from listeners import database
+        from listeners import queries
 
-        await self.db.execute(database.query("release_dedup_key"), self.event.id)
+        await queries.release_dedup_key(self.db, event_id=self.event.id)
 
 
 Handler = Callable[[Context], Awaitable["int | None"]]

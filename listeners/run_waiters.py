@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from listeners import database
+from listeners import database, queries
 
 log = logging.getLogger("talvix.http")
 FINISHED = ("completed", "failed", "skipped")
@@ -72,7 +72,7 @@ class RunWaiters:
                 continue
             self.polls += 1
             try:
-                rows = await self.pool.fetch(database.query("latest_runs"), list(self._waiting))
+                rows = await queries.latest_runs(self.pool, event_ids=list(self._waiting))
             except database.CONNECTION_ERRORS as exc:
                 log.warning("could not look up waited-for runs: %s", exc)
                 continue

@@ -26,7 +26,7 @@ from typing import Any
 
 import asyncpg
 
-from listeners import database, http_api, janitor, log_format, loop_lag, metrics, reaper
+from listeners import database, http_api, janitor, log_format, loop_lag, metrics, queries, reaper
 from listeners.leases import LeaseKeeper
 from listeners.notifier import Notifier
 from listeners.outcomes import OutcomeWriter
@@ -89,8 +89,8 @@ class Worker:
             self._spawn(self.notifier.run(), "notifier"),
             self._spawn(self.outcomes.run(), "outcomes"),
             self._spawn(loop_lag.run(metrics.LOOP_LAG.observe), "loop_lag"),
-            self._spawn(reaper.run(self), "reaper"),
-            self._spawn(janitor.run(self), "janitor"),
+            self._spawn(reaper.run(self.pool, self.settings, self.reaper_wake, self.take_unknown_heard), "reaper"),
+            self._spawn(janitor.run(self.pool, self.settings.janitor_interval_seconds), "janitor"),
             self._spawn(self._ping_loop(), "ping"),
         ]
         self.leases = LeaseKeeper(self.settings, self.runner.held_event_ids)
@@ -140,12 +140,13 @@ class Worker:
             try:
                 # An opening written after the release would leave a 'started' row nobody closes.
                 await self.outcomes.opened([e.id for e in unstarted])
-                released, _ = await self.pool.fetchrow(
-                    database.query("release"),
-                    [e.id for e in unstarted],
-                    [e.attempt for e in unstarted],
-                    self.settings.worker_id,
+                handed_back = await queries.release(
+                    self.pool,
+                    event_ids=[e.id for e in unstarted],
+                    attempts=[e.attempt for e in unstarted],
+                    worker_id=self.settings.worker_id,
                 )
+                released = handed_back["released"]
                 log.info("handed back %d claimed event(s) that had not started", released)
             except database.CONNECTION_ERRORS as exc:
                 log.error("could not hand back %d unstarted event(s) (%s); their leases will", len(unstarted), exc)
@@ -153,7 +154,7 @@ class Worker:
         try:
             async with asyncio.timeout(30):
                 await self.outcomes.drained()
-            await self.pool.execute(database.query("worker_stopped"), self.settings.worker_id)
+            await queries.worker_stopped(self.pool, worker_id=self.settings.worker_id)
         except database.CONNECTION_ERRORS_OR_TIMEOUT as exc:
             # Their leases run out and another worker's reaper recovers those events.
             log.error("could not record every outcome before stopping (%s); leases will recover them", exc)
@@ -162,19 +163,19 @@ class Worker:
         assert self.pool
         agents = list(self.registry.values())
         async with self.pool.acquire() as conn:
-            await conn.execute(
-                database.query("register_agents"),
-                [a.name for a in agents],
-                [a.concurrency for a in agents],
-                [float(a.timeout) for a in agents],
-                [a.max_attempts for a in agents],
+            await queries.register_agents(
+                conn,
+                names=[a.name for a in agents],
+                concurrency=[a.concurrency for a in agents],
+                timeouts=[float(a.timeout) for a in agents],
+                max_attempts=[a.max_attempts for a in agents],
             )
-            await conn.execute(
-                database.query("register_worker"),
-                self.settings.worker_id,
-                socket.gethostname(),
-                os.getpid(),
-                list(self.served),
+            await queries.register_worker(
+                conn,
+                worker_id=self.settings.worker_id,
+                hostname=socket.gethostname(),
+                pid=os.getpid(),
+                agents=list(self.served),
             )
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
@@ -255,20 +256,19 @@ class Worker:
 
     async def _claim_loop(self) -> None:
         assert self.pool and self.runner and self.outcomes
-        claim_sql = database.query("claim")
         while not self.stopping:
             wanted = self._wanted()
             if wanted:
                 seen = dict(self._notified)
                 names = list(wanted)
                 try:
-                    rows = await self.pool.fetch(
-                        claim_sql,
-                        names,
-                        [wanted[n] for n in names],
-                        [self.served[n].max_attempts for n in names],
-                        self.settings.worker_id,
-                        self.settings.lease_seconds,
+                    rows = await queries.claim(
+                        self.pool,
+                        agents=names,
+                        counts=[wanted[n] for n in names],
+                        max_attempts=[self.served[n].max_attempts for n in names],
+                        worker_id=self.settings.worker_id,
+                        lease_seconds=self.settings.lease_seconds,
                     )
                 except database.CONNECTION_ERRORS as exc:
                     log.warning("claim failed (%s); retrying", exc)
@@ -310,7 +310,7 @@ class Worker:
 
     async def _schedule_next_due(self) -> None:
         assert self.pool
-        due: datetime | None = await self.pool.fetchval(database.query("next_due"), list(self.served))
+        due = await queries.next_due(self.pool, agents=list(self.served))
         self._next_due = due.timestamp() if due is not None else None
         if due is not None and due <= datetime.now(UTC):
             for name in self.served:

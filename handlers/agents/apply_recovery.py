@@ -29,28 +29,28 @@ MAX_RECOVERIES = 3
 async def apply_recovery(ctx: Context) -> int:
     await ctx.release_dedup_key()  # so the next run can be queued under the same key
     quiet = float(ctx.payload.get("quiet_seconds", QUIET_SECONDS))
-    stranded = await ctx.db.fetch(queries.sql("stranded_applications"), quiet)
+    stranded = await queries.stranded_applications(ctx.db, quiet_seconds=quiet)
     checked = requeued = failed = 0
     for app in stranded:
         if app["auto_status"] == "submitting":
-            await ctx.db.execute(
-                queries.sql("settle_stranded_application"),
-                app["id"],
-                "needs_check",
-                "the run stopped while submitting and nothing will finish it: check before sending again",
+            await queries.settle_stranded_application(
+                ctx.db,
+                application_id=app["id"],
+                status="needs_check",
+                note="the run stopped while submitting and nothing will finish it: check before sending again",
             )
             checked += 1
         elif app["retry_count"] >= MAX_RECOVERIES:
-            await ctx.db.execute("SELECT talvix.release_application($1)", app["id"])
-            await ctx.db.execute(
-                queries.sql("settle_stranded_application"),
-                app["id"],
-                "failed_error",
-                f"its runs kept stopping before the end ({app['retry_count']} recoveries): gave up",
+            await queries.release_application(ctx.db, application_id=app["id"])
+            await queries.settle_stranded_application(
+                ctx.db,
+                application_id=app["id"],
+                status="failed_error",
+                note=f"its runs kept stopping before the end ({app['retry_count']} recoveries): gave up",
             )
             failed += 1
         else:
-            await ctx.db.execute("UPDATE public.job_applications SET retry_count = retry_count + 1 WHERE id = $1", app["id"])
+            await queries.count_retry(ctx.db, application_id=app["id"])
             await ctx.enqueue("auto_apply", {"application_id": str(app["id"]), "now": True}, dedup_key=f"apply:{app['id']}")
             requeued += 1
     await ctx.enqueue(AGENT, {}, delay_seconds=EVERY_SECONDS, dedup_key=AGENT)

@@ -54,15 +54,16 @@ def application_id(payload: dict[str, Any]) -> UUID:
         raise PermanentError(f"auto_apply needs an application id; got payload keys {sorted(payload)}") from None
 
 
-async def set_status(ctx: Context, app_id: UUID, status: str, note: str | None = None, **columns: Any) -> None:
-    sets = ", ".join(f"{name} = ${i}" for i, name in enumerate(columns, start=4))
-    await ctx.db.execute(
-        f"UPDATE public.job_applications SET auto_status = $2, failure_note = $3, updated_at = now()"
-        f"{', ' + sets if sets else ''} WHERE id = $1",
-        app_id,
-        status,
-        note,
-        *columns.values(),
+async def set_status(
+    ctx: Context,
+    app_id: UUID,
+    status: str,
+    note: str | None = None,
+    screenshot_path: str | None = None,
+    retry_count: int | None = None,
+) -> None:
+    await queries.set_application_status(
+        ctx.db, application_id=app_id, status=status, note=note, screenshot_path=screenshot_path, retry_count=retry_count
     )
 
 
@@ -85,20 +86,20 @@ async def auto_apply(ctx: Context) -> int:
     async with ctx.db.acquire() as lock:
         # Released below, or by Postgres when the connection dies with this worker. The pool keeps
         # sessions as they are, so a connection whose unlock failed is closed, never reused locked.
-        if not await lock.fetchval(queries.sql("try_lock_application"), app_id):
+        if not await queries.try_lock_application(lock, application_id=app_id):
             raise Skip(f"another run is applying to {app_id} right now")
         try:
             return await apply_once(ctx, app_id)
         finally:
             try:
-                await lock.execute(queries.sql("unlock_application"), app_id)
+                await queries.unlock_application(lock, application_id=app_id)
             except BaseException:
                 lock.terminate()
                 raise
 
 
 async def apply_once(ctx: Context, app_id: UUID) -> int:
-    app = await ctx.db.fetchrow(queries.sql("application_to_apply"), app_id)
+    app = await queries.application_to_apply(ctx.db, application_id=app_id)
     if app is None:
         raise PermanentError(f"application {app_id} no longer exists")
     status = app["auto_status"]
@@ -124,7 +125,7 @@ async def apply_once(ctx: Context, app_id: UUID) -> int:
     decision = await anti_ban_guard.evaluate(ctx.db, app_id, now)
     ctx.metadata.update(risk=decision.risk, risk_factors=decision.risk_factors, resumed=resuming)
     if decision.action != "go":
-        await ctx.db.execute("SELECT talvix.release_application($1)", app_id)
+        await queries.release_application(ctx.db, application_id=app_id)
         await anti_ban_guard.record(ctx.db, app_id, decision)
         if decision.action == "defer" and decision.retry_at is not None:
             await ctx.enqueue(
@@ -150,7 +151,7 @@ async def apply_once(ctx: Context, app_id: UUID) -> int:
         )
     try:
         submit = not decision.review_mode or approved
-        refused = await ctx.db.fetchval("SELECT talvix.start_application($1, $2)", app_id, submit)
+        refused = await queries.start_application(ctx.db, application_id=app_id, submit=submit)
         if refused:
             await set_status(ctx, app_id, "skipped", refused)
             raise Skip(refused)
@@ -189,13 +190,13 @@ async def apply_in_browser(ctx: Context, app: Mapping[str, Any], *, submit: bool
     platform = app["platform"] or "other"
     documents = await asyncio.to_thread(documents_of, app)
     if submit and not documents["resume"]:
-        await ctx.db.execute("SELECT talvix.release_application($1)", app_id)
+        await queries.release_application(ctx.db, application_id=app_id)
         await set_status(ctx, app_id, "skipped", "no tailored resume as PDF or DOCX: the tailor must run again")
         raise PermanentError(f"application {app_id} has no tailored resume as PDF or DOCX")
     pace = Pace.from_env()
 
     async def on_submitting() -> None:
-        refused = await ctx.db.fetchval("SELECT talvix.mark_submitting($1, $2)", app_id, platform == "linkedin")
+        refused = await queries.mark_submitting(ctx.db, application_id=app_id, linkedin=platform == "linkedin")
         if refused:
             raise ApplyOutcome("skipped", refused)
 
@@ -223,7 +224,7 @@ async def apply_in_browser(ctx: Context, app: Mapping[str, Any], *, submit: bool
     except ApplyOutcome as outcome:
         shot = await screenshot(browser, app_id)
         if outcome.status != "needs_check":  # no click happened: give back the cap slot and budget unit
-            await ctx.db.execute("SELECT talvix.release_application($1)", app_id)
+            await queries.release_application(ctx.db, application_id=app_id)
         await set_status(ctx, app_id, outcome.status, str(outcome)[:500], screenshot_path=shot, retry_count=app["retry_count"] + 1)
         if outcome.status in NOT_SENT:
             raise Skip(f"{outcome.status}: {outcome}") from None
@@ -236,10 +237,10 @@ async def apply_in_browser(ctx: Context, app: Mapping[str, Any], *, submit: bool
         reason = short_reason(exc)
         shot = await screenshot(browser, app_id)
         if ctx.attempt >= ctx.event.max_attempts:
-            if await ctx.db.fetchval("SELECT auto_status FROM public.job_applications WHERE id = $1", app_id) == "submitting":
+            if await queries.application_auto_status(ctx.db, application_id=app_id) == "submitting":
                 await set_status(ctx, app_id, "needs_check", f"the run failed while submitting ({reason})", screenshot_path=shot)
             else:
-                await ctx.db.execute("SELECT talvix.release_application($1)", app_id)
+                await queries.release_application(ctx.db, application_id=app_id)
                 await set_status(
                     ctx,
                     app_id,
@@ -249,11 +250,8 @@ async def apply_in_browser(ctx: Context, app: Mapping[str, Any], *, submit: bool
                     retry_count=app["retry_count"] + 1,
                 )
             raise PermanentError(f"gave up after {ctx.attempt} attempts: {reason}") from None
-        await ctx.db.execute(
-            "UPDATE public.job_applications SET failure_note = $2, screenshot_path = coalesce($3, screenshot_path) WHERE id = $1",
-            app_id,
-            f"attempt {ctx.attempt}: {reason}"[:500],
-            shot,
+        await queries.note_interrupted_attempt(
+            ctx.db, application_id=app_id, note=f"attempt {ctx.attempt}: {reason}"[:500], screenshot_path=shot
         )
         raise ApplyInterrupted(reason) from None
     finally:
@@ -261,11 +259,7 @@ async def apply_in_browser(ctx: Context, app: Mapping[str, Any], *, submit: bool
     if result == "awaiting_review":
         await set_status(ctx, app_id, "awaiting_review", "review mode: filled, waiting for the user's approval")
         return 0
-    await ctx.db.execute(
-        "UPDATE public.job_applications SET auto_status = 'submitted', status = 'applied', "
-        "applied_at = now(), failure_note = NULL, updated_at = now() WHERE id = $1",
-        app_id,
-    )
+    await queries.mark_submitted(ctx.db, application_id=app_id)
     return 1
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import pydantic
 
+from handlers import queries
 from handlers.skills import document_files, llm, storage
 from listeners import Context, PermanentError, Skip, UUIDRowEvent, agent
 
@@ -86,14 +87,7 @@ def write_atomically(path: Path, text: str) -> None:
 @agent("document_tailor", concurrency=4, timeout=300, max_attempts=3, payload_model=UUIDRowEvent, setup=llm.prepare)
 async def document_tailor(ctx: Context) -> int:
     assert isinstance(ctx.input, UUIDRowEvent)
-    app = await ctx.db.fetchrow(
-        "SELECT a.id, a.user_id, a.auto_status, j.title, j.company, j.description, u.full_name, u.email, "
-        "r.summary, r.raw_text FROM public.job_applications a "
-        "JOIN public.jobs j ON j.id = a.job_id JOIN public.users u ON u.id = a.user_id "
-        "LEFT JOIN LATERAL (SELECT summary, raw_text FROM public.resumes WHERE user_id = a.user_id "
-        "AND parse_status = 'parsed' ORDER BY parsed_at DESC LIMIT 1) r ON true WHERE a.id = $1",
-        ctx.input.row.id,
-    )
+    app = await queries.application_to_tailor(ctx.db, application_id=ctx.input.row.id)
     if app is None:
         raise PermanentError(f"application {ctx.input.row.id} (or its job) no longer exists")
     if app["auto_status"] != "queued":
@@ -118,13 +112,8 @@ async def document_tailor(ctx: Context) -> int:
     await asyncio.to_thread(write_atomically, storage.resolve(resume_path), completion.value.resume_markdown)
     await asyncio.to_thread(write_atomically, storage.resolve(letter_path), completion.value.cover_letter)
     files = await asyncio.to_thread(render_files, completion.value, f"tailored/{app['user_id']}/{app['id']}", name)
-    await ctx.db.execute(
-        "UPDATE public.job_applications SET tailored_resume_path = $2, cover_letter_path = $3, document_files = $4, "
-        "auto_status = 'ready' WHERE id = $1 AND auto_status = 'queued'",
-        app["id"],
-        resume_path,
-        letter_path,
-        files,
+    await queries.save_tailored_documents(
+        ctx.db, application_id=app["id"], resume_path=resume_path, cover_letter_path=letter_path, files=files
     )
     return 2
 

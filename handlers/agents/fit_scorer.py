@@ -118,7 +118,7 @@ async def fit_scorer(ctx: Context) -> int:
     usage: dict[str, Any] = {"calls": 0, "total_tokens": 0, "queued_applications": 0}
     processed = 0
     while True:
-        rows = [dict(r) for r in await ctx.db.fetch(queries.sql("fit_candidates"), user_id, full, PAGE)]
+        rows = [dict(r) for r in await queries.fit_candidates(ctx.db, user_id=user_id, rescore=full, limit=PAGE)]
         by_user: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
             by_user[row["user_id"]].append(row)
@@ -140,8 +140,8 @@ async def fit_scorer(ctx: Context) -> int:
                     raise llm.LLMOutputError(
                         f"{completion.metadata['model']} scored jobs {sorted(fits)} but was asked for {sorted(asked)}"
                     )
-                result = await ctx.db.fetchrow(
-                    queries.sql("save_fit_scores"), uid, [fits[j].model_dump() for j in sorted(asked)], completion.metadata["model"]
+                result = await queries.save_fit_scores(
+                    ctx.db, user_id=uid, scores=[fits[j].model_dump() for j in sorted(asked)], model=completion.metadata["model"]
                 )
                 usage["calls"] += 1
                 usage["total_tokens"] += completion.metadata.get("total_tokens") or 0
@@ -155,6 +155,6 @@ async def fit_scorer(ctx: Context) -> int:
         if full or len(rows) < PAGE:
             break
     if user_id is not None:
-        await ctx.db.execute("UPDATE public.users SET fit_scores_stale = false WHERE id = $1", user_id)
+        await queries.mark_fit_scores_stale(ctx.db, user_id=user_id, stale=False)
     ctx.metadata.update(usage)
     return processed

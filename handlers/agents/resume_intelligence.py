@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import pydantic
 
+from handlers import queries
 from handlers.skills import llm, resume_files, storage
 from listeners import Context, PermanentError, Skip, UUIDRowEvent, agent
 
@@ -139,7 +140,7 @@ async def read_resume(resume: dict[str, Any]) -> str:
 @agent("resume_intelligence", concurrency=4, timeout=240, max_attempts=3, payload_model=UUIDRowEvent, setup=llm.prepare)
 async def resume_intelligence(ctx: Context) -> int:
     assert isinstance(ctx.input, UUIDRowEvent)
-    resume = await ctx.db.fetchrow("SELECT * FROM public.resumes WHERE id = $1", ctx.input.row.id)
+    resume = await queries.resume(ctx.db, resume_id=ctx.input.row.id)
     if resume is None:
         raise PermanentError(f"resume {ctx.input.row.id} no longer exists")
     if resume["parse_status"] == "parsed":
@@ -150,9 +151,7 @@ async def resume_intelligence(ctx: Context) -> int:
             raise PermanentError(f"resume {resume['id']} is empty")
     except PermanentError as exc:
         # The app shows the user why (upload another file); the run fails with the same words.
-        await ctx.db.execute(
-            "UPDATE public.resumes SET parse_status = 'failed', parse_error = $2 WHERE id = $1", resume["id"], str(exc)
-        )
+        await queries.resume_failed(ctx.db, resume_id=resume["id"], reason=str(exc))
         raise
     settings = llm.load_llm_settings()
     await llm.within_user_limit(ctx, settings)
@@ -168,10 +167,6 @@ async def resume_intelligence(ctx: Context) -> int:
     ctx.metadata.update(completion.metadata)
     # One transaction: the summary and the stale flag together, or neither.
     async with ctx.db.acquire() as conn, conn.transaction():
-        await conn.execute(
-            "UPDATE public.resumes SET summary = $2, parse_status = 'parsed', parse_error = NULL, parsed_at = now() WHERE id = $1",
-            resume["id"],
-            completion.value.model_dump(),
-        )
-        await conn.execute("UPDATE public.users SET fit_scores_stale = true WHERE id = $1", resume["user_id"])
+        await queries.resume_parsed(conn, resume_id=resume["id"], summary=completion.value.model_dump())
+        await queries.mark_fit_scores_stale(conn, user_id=resume["user_id"], stale=True)
     return 1

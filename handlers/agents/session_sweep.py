@@ -29,7 +29,7 @@ def next_run(now: datetime) -> datetime:
 @agent(AGENT, concurrency=1, timeout=300, max_attempts=3)
 async def session_expiry_sweep(ctx: Context) -> int:
     await ctx.release_dedup_key()  # so the next day's run can be queued under the same key
-    result = await ctx.db.fetchrow(queries.sql("session_expiry_sweep"))
+    result = await queries.session_expiry_sweep(ctx.db)
     now = datetime.now(UTC)
     follow = next_run(now)
     await ctx.enqueue(AGENT, {}, delay_seconds=(follow - now).total_seconds(), dedup_key=AGENT)

@@ -23,8 +23,9 @@ from aiohttp import web
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from handlers import queries
 from handlers.skills.session_crypto import SessionCryptoError, load_key, seal
-from listeners import CONNECTION_ERRORS, MAX_BODY_BYTES, Refused, error, json_errors, json_response, read_json
+from listeners import CONNECTION_ERRORS, MAX_BODY_BYTES, Refused, alive, error, json_errors, json_response, read_json
 
 log = logging.getLogger("talvix.gateway")
 PLATFORMS = ("linkedin", "indeed")
@@ -113,16 +114,16 @@ def build_app(settings: GatewaySettings, pool: asyncpg.Pool) -> web.Application:
         finally:
             del cookies, body  # the plaintext lives no longer than the sealing
         try:
-            row = await pool.fetchrow(
-                "SELECT * FROM talvix.store_connection($1, $2, $3, $4, $5::smallint, $6, $7, $8)",
-                user_id,
-                platform,
-                sealed.ciphertext,
-                sealed.iv,
-                sealed.version,
-                user_agent,
-                viewport,
-                expires_at,
+            row = await queries.store_connection(
+                pool,
+                user_id=user_id,
+                platform=platform,
+                ciphertext=sealed.ciphertext,
+                iv=sealed.iv,
+                key_version=sealed.version,
+                user_agent=user_agent,
+                viewport=viewport,
+                expires_at=expires_at,
             )
         except asyncpg.ForeignKeyViolationError:
             return error(404, "no Talvix account for this token's user")
@@ -131,7 +132,7 @@ def build_app(settings: GatewaySettings, pool: asyncpg.Pool) -> web.Application:
 
     async def healthz(request: web.Request) -> web.Response:
         try:
-            await pool.fetchval("SELECT 1")
+            await alive(pool)
         except CONNECTION_ERRORS:
             return json_response({"status": "unhealthy", "database": False}, status=503)
         return json_response({"status": "ok", "database": True})

@@ -12,7 +12,7 @@ from listeners import add_gauges
 async def linkedin_gauges(conn: asyncpg.Connection) -> list[Metric]:
     used = GaugeMetricFamily("talvix_linkedin_actions_used", "LinkedIn actions used today (UTC)")
     limit = GaugeMetricFamily("talvix_linkedin_actions_limit", "LinkedIn actions allowed today (UTC)")
-    row = await conn.fetchrow(queries.sql("linkedin_budget_today"))
+    row = await queries.linkedin_budget_today(conn)
     if row is not None:
         used.add_metric([], float(row["used"]))
         limit.add_metric([], float(row["day_limit"]))

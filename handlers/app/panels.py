@@ -14,20 +14,17 @@ from handlers import queries
 from listeners import Panel, add_dashboard_route, add_panel, error
 
 
-async def _rows(conn: asyncpg.Connection, name: str) -> list[dict[str, Any]]:
-    return [dict(r) for r in await conn.fetch(queries.sql(name))]
-
-
 async def linkedin_budget(conn: asyncpg.Connection) -> list[dict[str, Any]]:
-    return await _rows(conn, "linkedin_budget_today")
+    row = await queries.linkedin_budget_today(conn)
+    return [dict(row)] if row else []
 
 
 async def paused_users(conn: asyncpg.Connection) -> list[dict[str, Any]]:
-    return await _rows(conn, "paused_users")
+    return [dict(r) for r in await queries.paused_users(conn)]
 
 
 async def auto_apply_failures(conn: asyncpg.Connection) -> list[dict[str, Any]]:
-    return await _rows(conn, "auto_apply_failures")
+    return [dict(r) for r in await queries.auto_apply_failures(conn)]
 
 
 async def screenshot(request: web.Request) -> web.StreamResponse:

@@ -38,7 +38,7 @@ class Decision:
 
 
 async def limits(db: asyncpg.Pool | asyncpg.Connection) -> dict[str, int]:
-    return dict(await db.fetch("SELECT name, value FROM talvix.limits"))
+    return await queries.limits(db)
 
 
 def risk_score(facts: dict[str, Any], lim: dict[str, int]) -> tuple[int, list[str]]:
@@ -60,7 +60,7 @@ def risk_score(facts: dict[str, Any], lim: dict[str, int]) -> tuple[int, list[st
 
 async def evaluate(db: asyncpg.Pool | asyncpg.Connection, application_id: UUID, now: datetime | None = None) -> Decision:
     now = now or datetime.now(UTC)
-    row = await db.fetchrow(queries.sql("guard_facts"), application_id)
+    row = await queries.guard_facts(db, application_id=application_id)
     if row is None:
         return Decision("skip", f"application {application_id} no longer exists")
     f, lim = dict(row), await limits(db)
@@ -101,18 +101,9 @@ async def record(db: asyncpg.Pool | asyncpg.Connection, application_id: UUID, de
     if decision.action == "go":
         return
     status = "deferred_cooldown" if decision.action == "defer" else "skipped"
-    user_id = await db.fetchval(
-        "UPDATE public.job_applications SET auto_status = $2, failure_note = $3 WHERE id = $1 RETURNING user_id",
-        application_id,
-        status,
-        decision.reason[:500],
-    )
+    user_id = await queries.guard_decided(db, application_id=application_id, status=status, reason=decision.reason[:500])
     if decision.action == "block" and user_id is not None:
-        await db.execute(
-            "UPDATE public.users SET auto_apply_paused = true, auto_apply_paused_reason = $2 WHERE id = $1",
-            user_id,
-            decision.reason[:500],
-        )
+        await queries.pause_auto_apply(db, user_id=user_id, reason=decision.reason[:500])
 
 
 class BudgetSpent(Exception):
@@ -124,11 +115,11 @@ async def linkedin_action(db: asyncpg.Pool | asyncpg.Connection, day: date | Non
     """Reserve one LinkedIn action for the block; if the block fails, the action did not happen and
     the unit is given back, so each executed action counts exactly once. One UTC day throughout."""
     day = day or datetime.now(UTC).date()
-    reservation = await db.fetchval("SELECT talvix.reserve_linkedin_unit($1)", day)
+    reservation = await queries.reserve_linkedin_unit(db, day=day)
     if reservation is None:
         raise BudgetSpent(f"LinkedIn budget for {day} is spent")
     try:
         yield day
     except BaseException:
-        await db.fetchval("SELECT talvix.release_linkedin_unit($1)", reservation)
+        await queries.release_linkedin_unit(db, reservation=reservation)
         raise

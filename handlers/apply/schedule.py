@@ -32,7 +32,7 @@ class Window:
     @classmethod
     async def load(cls, db: asyncpg.Pool | asyncpg.Connection, tz: str = "Asia/Kolkata") -> Window:
         """The window from talvix.limits, in time zone `tz` (an IANA name; an unknown one is India's)."""
-        rows = dict(await db.fetch(queries.sql("apply_window_limits")))
+        rows = await queries.apply_window_limits(db)
         return cls(
             rows.get("apply_window_start_minute", 1200),
             rows.get("apply_window_minutes", 600),

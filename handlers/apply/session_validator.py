@@ -18,6 +18,7 @@ from uuid import UUID
 
 import asyncpg
 
+from handlers import queries
 from handlers.apply.browser import Browser, wait_until
 from handlers.apply.outcome import ApplyOutcome
 from handlers.skills.session_crypto import SealedSession, SessionCryptoError, load_key, open_session
@@ -63,30 +64,17 @@ def _signed_in(driver: Any) -> bool:
 
 
 async def record_failure(db: asyncpg.Pool | asyncpg.Connection, user_id: UUID, platform: str, reason: str) -> int:
-    failures = await db.fetchval(
-        "UPDATE public.user_connections SET consecutive_failures = consecutive_failures + 1, last_validated_at = now(), "
-        "is_valid = consecutive_failures + 1 < $3 WHERE user_id = $1 AND platform = $2 RETURNING consecutive_failures",
-        user_id,
-        platform,
-        MAX_CONSECUTIVE_FAILURES,
-    )
+    failures = await queries.session_failed(db, user_id=user_id, platform=platform, invalid_after=MAX_CONSECUTIVE_FAILURES)
     if failures is not None and failures >= MAX_CONSECUTIVE_FAILURES:
-        await db.execute(
-            "UPDATE public.users SET auto_apply_paused = true, auto_apply_paused_reason = $2 WHERE id = $1",
-            user_id,
-            f"{platform} session failed {failures} times in a row ({reason}): reconnect it",
+        await queries.pause_auto_apply(
+            db, user_id=user_id, reason=f"{platform} session failed {failures} times in a row ({reason}): reconnect it"
         )
     return failures or 0
 
 
 async def sign_in(db: asyncpg.Pool | asyncpg.Connection, browser: Browser, user_id: UUID, platform: str) -> None:
     """Load the stored session into the browser; raises ApplyOutcome('failed_session') if it does not work."""
-    row = await db.fetchrow(
-        "SELECT session_encrypted, session_iv, session_version, is_valid FROM public.user_connections "
-        "WHERE user_id = $1 AND platform = $2",
-        user_id,
-        platform,
-    )
+    row = await queries.sealed_session(db, user_id=user_id, platform=platform)
     if row is None or not row["is_valid"]:
         raise ApplyOutcome("failed_session", f"no valid {platform} session: the user must reconnect it")
     try:
@@ -112,12 +100,7 @@ async def sign_in(db: asyncpg.Pool | asyncpg.Connection, browser: Browser, user_
     if not await browser.run(_signed_in, driver):
         failures = await record_failure(db, user_id, platform, "signed out")
         raise ApplyOutcome("failed_session", f"the {platform} session is signed out (failure {failures} in a row)")
-    await db.execute(
-        "UPDATE public.user_connections SET consecutive_failures = 0, last_validated_at = now() "
-        "WHERE user_id = $1 AND platform = $2",
-        user_id,
-        platform,
-    )
+    await queries.session_worked(db, user_id=user_id, platform=platform)
 
 
 def require_key() -> None:

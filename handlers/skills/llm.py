@@ -253,8 +253,10 @@ async def within_user_limit(ctx: Any, settings: LLMSettings) -> None:
     user = ctx.event.user_id
     if user is None:
         return
-    if await ctx.db.fetchval(
-        "SELECT talvix.admit_user_model_run($1, $2, $3, $4)", user, ctx.event.agent, ctx.event.id, settings.user_runs_per_hour
+    from handlers import queries
+
+    if await queries.admit_user_model_run(
+        ctx.db, user_id=user, agent=ctx.event.agent, event_id=ctx.event.id, runs_per_hour=settings.user_runs_per_hour
     ):
         return
     await ctx.enqueue(

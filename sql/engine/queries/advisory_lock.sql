@@ -1,0 +1,2 @@
+-- Wait for a session-level advisory lock. $1 lock key
+SELECT pg_advisory_lock($1)

@@ -1,0 +1,2 @@
+-- The cheapest round trip: is the database answering?
+SELECT 1

@@ -1,0 +1,2 @@
+-- Whether this database has recorded any migration yet.
+SELECT to_regclass('talvix.schema_migrations') IS NOT NULL
