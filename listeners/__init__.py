@@ -4,7 +4,7 @@ It knows nothing of the product: an application (Talvix's is `handlers/`) uses w
 exports, and nothing deeper:
 
     agents      agent, Agent, Context, Event, WatchPayload, UUIDRowEvent, Skip, PermanentError, enqueue
-    database    connect, alive, CONNECTION_ERRORS, transient, sql_folder, query (the engine's statements),
+    database    connect, alive, CONNECTION_ERRORS, transient, sql_folder, queries (the engine's statements),
                 create_database, drop_database, migrate, LocalPostgres (a private cluster)
     processes   Settings, load_settings, load, Worker, cli
     extending   add_migrations (its schema), add_secret_fields (redacted and never returned),
@@ -12,10 +12,10 @@ exports, and nothing deeper:
     HTTP        Refused, error, json_errors, json_response, read_json, MAX_BODY_BYTES (for its servers)
 """
 
-from listeners import cli
+from listeners import cli, queries
 from listeners.dashboard import Panel, add_panel
 from listeners.dashboard import add_route as add_dashboard_route
-from listeners.database import CONNECTION_ERRORS, connect, create_database, drop_database, query, transient
+from listeners.database import CONNECTION_ERRORS, connect, create_database, drop_database, transient
 from listeners.database import sql_dir as sql_folder
 from listeners.enqueue import enqueue
 from listeners.http_api import MAX_BODY_BYTES, Refused, error, json_errors, json_response, read_json
@@ -63,7 +63,7 @@ __all__ = [
     "load",
     "load_settings",
     "migrate",
-    "query",
+    "queries",
     "read_json",
     "sql_folder",
     "transient",

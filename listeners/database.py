@@ -140,7 +140,10 @@ def with_database(dsn: str, name: str) -> str:
 
 async def create_database(server_dsn: str, name: str, template: str | None = None) -> str:
     """Create database `name` (optionally a copy of `template`) on that server; returns its URL.
-    Names come from our own code (demo, tests, benchmarks), never from users."""
+    Names come from our own code (demo, tests, benchmarks), never from users.
+
+    The one statement kept in Python: a database's name is an identifier, which no bind parameter
+    can carry, so no file in sql/ could hold it."""
     admin = await asyncpg.connect(server_dsn)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))

@@ -10,6 +10,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
+from handlers.demo import queries
 from listeners import Context, PermanentError, Skip, WatchPayload, agent
 
 KEYWORDS = ("python", "postgres", "asyncio", "selenium", "llm", "remote", "backend", "sql")
@@ -43,19 +44,14 @@ def keyword_score(title: str, description: str) -> tuple[int, list[str]]:
 @agent("demo_keyword_scorer", concurrency=10, timeout=10, max_attempts=3, payload_model=RowEvent)
 async def demo_keyword_scorer(ctx: Context) -> int:
     assert isinstance(ctx.input, RowEvent)
-    posting = await ctx.db.fetchrow("SELECT title, description FROM demo.job_postings WHERE id = $1", ctx.input.row.id)
+    posting = await queries.posting(ctx.db, posting_id=ctx.input.row.id)
     if posting is None:
         raise PermanentError(f"job posting {ctx.input.row.id} no longer exists")
     if not posting["title"].strip():
         raise Skip(f"job posting {ctx.input.row.id} has no title")
     score, matched = keyword_score(posting["title"], posting["description"])
     # Idempotent: a retried run finds the score already there and changes nothing.
-    await ctx.db.execute(
-        "INSERT INTO demo.keyword_scores (posting_id, score, matched) VALUES ($1, $2, $3) ON CONFLICT (posting_id) DO NOTHING",
-        ctx.input.row.id,
-        score,
-        matched,
-    )
+    await queries.save_keyword_score(ctx.db, posting_id=ctx.input.row.id, score=score, matched=matched)
     ctx.metadata["score"] = score
     return 1
 
@@ -63,10 +59,4 @@ async def demo_keyword_scorer(ctx: Context) -> int:
 @agent("demo_shortlister", concurrency=5, timeout=10, max_attempts=3, payload_model=ScoreEvent)
 async def demo_shortlister(ctx: Context) -> int:
     assert isinstance(ctx.input, ScoreEvent)
-    status = await ctx.db.execute(
-        "INSERT INTO demo.shortlist (posting_id, note) "
-        "SELECT posting_id, 'matched: ' || array_to_string(matched, ', ') FROM demo.keyword_scores "
-        "WHERE posting_id = $1 ON CONFLICT (posting_id) DO NOTHING",
-        ctx.input.row.posting_id,
-    )
-    return int(status.split()[-1])
+    return await queries.shortlist_posting(ctx.db, posting_id=ctx.input.row.posting_id)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import asyncpg
 
+from handlers.demo import queries
 from listeners import (
     REGISTRY,
     LocalPostgres,
@@ -24,9 +25,8 @@ from listeners import (
     enqueue,
     load_settings,
     migrate,
-    query,
-    sql_folder,
 )
+from listeners import queries as engine_queries
 
 DEMO_DATABASE = "talvix_demo"
 POSTINGS = [
@@ -43,11 +43,7 @@ BULK_POSTINGS = 2000
 async def _wait_until_settled(conn: asyncpg.Connection, deadline_s: float) -> None:
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
-        # Work scheduled for later (an application's nightly slot) does not count as unsettled.
-        busy = await conn.fetchval(
-            "SELECT count(*) FROM talvix.events WHERE status = 'running' OR (status = 'pending' AND run_after <= now())"
-        )
-        if busy == 0:
+        if await queries.busy_events(conn) == 0:
             return
         await asyncio.sleep(0.05)
     raise TimeoutError(f"demo events still pending after {deadline_s:.0f}s")
@@ -73,34 +69,19 @@ async def _pipeline(conn: asyncpg.Connection) -> None:
         f"{'offline-deterministic (no SARVAM_API_KEY: not an LLM)' if offline else 'Sarvam'}; "
         f"files under {os.environ['STORAGE_ROOT']}"
     )
-    user = await conn.fetchval(
-        "INSERT INTO public.users (email, full_name, profile) VALUES "
-        "('asha@example.com', 'Asha Rao', '{\"years_experience\": 6}') RETURNING id"
-    )
-    await conn.execute("INSERT INTO public.resumes (user_id, raw_text) VALUES ($1, $2)", user, RESUME)
-    await conn.execute("UPDATE public.users SET auto_apply_enabled = true WHERE id = $1", user)
-    await conn.executemany(
-        "INSERT INTO public.jobs (fingerprint, title, company, work_mode, apply_url, platform, description) "
-        "VALUES ($1, $2, $3, $4, 'https://jobs.example/' || $1, 'greenhouse', $5)",
-        JOBS,
-    )
+    user = await queries.add_user(conn)
+    await queries.add_resume(conn, user_id=user, text=RESUME)
+    await queries.enable_auto_apply(conn, user_id=user)
+    await queries.add_jobs(conn, jobs=JOBS)
     await _wait_until_settled(conn, 120)
     cli.print_table(
         "9. What the agents wrote",
-        await conn.fetch(
-            "SELECT j.company, j.title, s.score, s.recommendation, a.auto_status, a.tailored_resume_path, a.cover_letter_path "
-            "FROM public.job_fit_scores s JOIN public.jobs j ON j.id = s.job_id "
-            "LEFT JOIN public.job_applications a ON a.job_id = s.job_id AND a.user_id = s.user_id ORDER BY s.score DESC"
-        ),
+        await queries.pipeline_results(conn),
         ["company", "title", "score", "recommendation", "auto_status", "tailored_resume_path", "cover_letter_path"],
     )
     cli.print_table(
         "10. agent_logs for the pipeline",
-        await conn.fetch(
-            "SELECT agent_name, status, duration_ms, records_processed, metadata->>'model' AS model, error_message "
-            "FROM public.agent_logs WHERE agent_name IN ('resume_intelligence', 'fit_scorer', 'document_tailor') "
-            "ORDER BY created_at"
-        ),
+        await queries.pipeline_logs(conn),
         ["agent_name", "status", "duration_ms", "records_processed", "model", "error_message"],
     )
 
@@ -119,10 +100,10 @@ async def _demo(dsn: str, keep_running: bool) -> int:
     try:
         applied = await migrate(conn)
         cli.console.print(f"[bold]1.[/bold] schema ready ({len(applied)} migration(s) applied now)")
-        await conn.execute((sql_folder() / "demo" / "schema.sql").read_text())
+        await queries.create_schema(conn)
         cli.print_table(
             "2. Attached triggers (talvix.watches)",
-            await conn.fetch(query("watches")),
+            await engine_queries.watches(conn),
             ["relation", "agent", "operation", "condition"],
         )
 
@@ -131,7 +112,7 @@ async def _demo(dsn: str, keep_running: bool) -> int:
         await asyncio.wait_for(worker.started.wait(), 30)
         cli.console.print("[bold]3.[/bold] worker started; inserting demo rows")
 
-        await conn.executemany("INSERT INTO demo.job_postings (title, company, description) VALUES ($1, $2, $3)", POSTINGS)
+        await queries.add_postings(conn, postings=POSTINGS)
         # Bad input the system must survive: a malformed payload and an agent nobody serves.
         await enqueue(
             conn,
@@ -143,17 +124,10 @@ async def _demo(dsn: str, keep_running: bool) -> int:
         await _wait_until_settled(conn, 60)
 
         started = time.monotonic()
-        await conn.execute(
-            "INSERT INTO demo.job_postings (title, company, description) "
-            "SELECT 'Role ' || i, 'Bulk Co', CASE WHEN i % 4 = 0 THEN 'python postgres sql remote' ELSE 'misc' END "
-            "FROM generate_series(1, $1) AS i",
-            BULK_POSTINGS,
-        )
+        await queries.add_bulk_postings(conn, count=BULK_POSTINGS)
         await _wait_until_settled(conn, 120)
         elapsed = time.monotonic() - started
-        runs = await conn.fetchval(
-            "SELECT count(*) FROM public.agent_logs WHERE created_at > now() - make_interval(secs => $1)", elapsed + 1
-        )
+        runs = await queries.runs_since(conn, seconds=elapsed + 1)
         cli.console.print(
             f"[bold]4.[/bold] one INSERT of {BULK_POSTINGS} postings → {runs} runs "
             f"(scorer + shortlister) finished in {elapsed:.2f}s"
@@ -161,24 +135,17 @@ async def _demo(dsn: str, keep_running: bool) -> int:
 
         cli.print_table(
             "5. agent_logs: the demo rows (first run of each kind)",
-            await conn.fetch(
-                "SELECT DISTINCT ON (agent_name, status, coalesce(error_message, '')) agent_name, status, duration_ms, "
-                "records_processed, event_id, error_message FROM public.agent_logs "
-                "ORDER BY agent_name, status, coalesce(error_message, ''), created_at"
-            ),
+            await queries.first_run_of_each_kind(conn),
             ["agent_name", "status", "duration_ms", "records_processed", "event_id", "error_message"],
         )
         cli.print_table(
             "6. Shortlist (written by demo_shortlister)",
-            await conn.fetch(
-                "SELECT p.title, p.company, s.note FROM demo.shortlist s JOIN demo.job_postings p ON p.id = s.posting_id "
-                "WHERE p.company <> 'Bulk Co' ORDER BY p.id"
-            ),
+            await queries.shortlist(conn),
             ["title", "company", "note"],
         )
         cli.print_table(
             "7. talvix stats",
-            await conn.fetch(query("agent_stats"), timedelta(hours=1)),
+            await engine_queries.agent_stats(conn, window=timedelta(hours=1)),
             ["agent", "completed", "failed", "skipped", "failure_rate", "p50_ms", "p95_ms", "pending"],
         )
 
