@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test check lint bench clean
+.PHONY: demo test check lint bench schema clean
 
 $(STAMP): pyproject.toml
 	@# Debian's Chromium, its driver and Xvfb for the browser agent (as root; otherwise install them first).
@@ -24,13 +24,17 @@ test: lint
 # The fast tiers, for running often: lint, formatting, types, migrations, unit and integration tests
 # (no browsers, faults or acceptance).
 check: lint
-	$(BIN)/pytest -q tests/unit tests/integration
+	$(BIN)/pytest -q -n 2 tests/unit tests/integration
 
 lint: $(STAMP)
 	$(BIN)/ruff check listeners handlers tests bench
 	$(BIN)/ruff format --check listeners handlers tests bench
 	$(BIN)/mypy
 	$(BIN)/squawk sql/engine/migrations/*.sql sql/product/migrations/*.sql
+
+# sql/schema.sql again, after adding a migration (a test fails until it matches the migrations).
+schema: $(STAMP)
+	$(BIN)/python -m tests.support.schema
 
 bench: $(STAMP)
 	$(BIN)/talvix bench engine

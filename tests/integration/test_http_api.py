@@ -73,6 +73,7 @@ async def test_without_wait_the_event_is_accepted(api: TestClient, db: asyncpg.C
 @pytest.mark.parametrize(
     ("secret", "status", "message"),
     [(None, 401, "missing X-Agent-Secret header"), ("wrong", 403, "forbidden"), (SECRET[:-1], 403, "forbidden")],
+    ids=["missing", "wrong", "one character short"],
 )
 async def test_agent_secret_is_required_and_checked(api: TestClient, secret: str | None, status: int, message: str) -> None:
     resp = await api.post("/api/agents/echo", headers=headers(secret), json={})
