@@ -1,7 +1,7 @@
 """The worker's HTTP API (off unless TALVIX_HTTP_PORT is set), and the JSON conventions every
 Talvix HTTP server shares (the public gateway too).
 
-    POST /api/agents/{agent}   the seed's inter-server contract: X-Agent-Secret, body
+    POST /api/agents/{agent}   the agent endpoint of docs/contract.md: X-Agent-Secret, body
                                {agent, user_id, payload}; enqueues an event; ?wait=SECONDS waits for
                                its run and answers {status, duration_ms, records_processed, error}
     GET  /healthz              database reachable, listener alive, last wake-up age
@@ -40,7 +40,7 @@ WAITERS_TASK = web.AppKey("waiters_task", asyncio.Task)
 
 
 def strip_secrets(value: Any) -> Any:
-    """Secret fields never leave in a response, at any depth (the seed's stripSensitive, done once
+    """Secret fields never leave in a response, at any depth (the contract's stripSensitive, docs/contract.md, done once
     for every response here)."""
     if isinstance(value, dict):
         return {k: strip_secrets(v) for k, v in value.items() if not log_format.is_secret_field(k)}
@@ -66,8 +66,9 @@ class Refused(Exception):
         self.message = message
 
 
-def seed_answer(run: dict[str, Any]) -> dict[str, Any]:
-    """A finished run in the seed's body, exactly: the words callers of the earlier backend read.
+def contract_answer(run: dict[str, Any]) -> dict[str, Any]:
+    """A finished run in the contract's body, exactly (docs/contract.md): the words callers of the
+    earlier backend read.
     A skipped run did what it should (nothing), so it is a success."""
     failed = run["status"] == "failed"
     return {
@@ -154,7 +155,7 @@ def build_app(worker: Worker) -> web.Application:
         run = await worker.waiters.wait(event_id, wait) if wait else None
         if run is None or run["event_status"] not in FINISHED:
             return json_response({"status": "pending", "event_id": event_id}, status=202)
-        return json_response(seed_answer(run))
+        return json_response(contract_answer(run))
 
     async def healthz(request: web.Request) -> web.Response:
         now = time.time()

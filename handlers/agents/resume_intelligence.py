@@ -1,5 +1,5 @@
 """resume_intelligence: a resume row arrives → a structured summary, stored; the user's fit scores
-are marked stale so the scorer runs again. Think mode (the seed: complex logic)."""
+are marked stale so the scorer runs again. Think mode (complex reasoning: docs/contract.md)."""
 
 from __future__ import annotations
 
