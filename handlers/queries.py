@@ -230,6 +230,77 @@ async def save_fit_scores(db: Db, *, user_id: UUID, scores: list[dict[str, Any]]
     return row
 
 
+# --------------------------------------------------------------------------------- job discovery
+
+
+async def scrape_run(db: Db, *, run_id: int) -> asyncpg.Record | None:
+    return await _fetchrow(db, "scrape_run", run_id)
+
+
+async def start_scrape_run(db: Db, *, run_id: int) -> None:
+    await db.execute(sql("start_scrape_run"), run_id)
+
+
+async def finish_scrape_run(
+    db: Db,
+    *,
+    run_id: int,
+    status: str,
+    scraped: int,
+    new: int,
+    refreshed: int,
+    malformed: int,
+    source_counts: dict[str, int],
+    source_failures: dict[str, str],
+    stale: int | None,
+    deleted: int | None,
+) -> None:
+    await db.execute(
+        sql("finish_scrape_run"),
+        run_id,
+        status,
+        scraped,
+        new,
+        refreshed,
+        malformed,
+        source_counts,
+        source_failures,
+        stale,
+        deleted,
+    )
+
+
+async def discovery_targets(db: Db) -> Rows:
+    return await _fetch(db, "discovery_targets")
+
+
+async def targets_scraped(db: Db, *, roles: list[str]) -> None:
+    await db.execute(sql("targets_scraped"), roles)
+
+
+async def upsert_jobs(db: Db, *, jobs: list[dict[str, Any]]) -> asyncpg.Record:
+    """How many of the batch were new and how many refreshed."""
+    row = await _fetchrow(db, "upsert_jobs", jobs)
+    assert row is not None
+    return row
+
+
+async def retire_unseen_jobs(db: Db) -> asyncpg.Record:
+    """How many jobs went stale and how many were deleted."""
+    row = await _fetchrow(db, "retire_unseen_jobs")
+    assert row is not None
+    return row
+
+
+async def schedule_scrape_run(db: Db) -> int:
+    run_id: int = await _fetchval(db, "schedule_scrape_run")
+    return run_id
+
+
+async def discovery_limits(db: Db) -> dict[str, int]:
+    return {r["name"]: r["value"] for r in await _fetch(db, "discovery_limits")}
+
+
 # ------------------------------------------------------------------------------- the dashboard
 
 

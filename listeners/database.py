@@ -88,7 +88,9 @@ async def connect(settings: Settings | str, **kwargs: object) -> asyncpg.Connect
     return conn
 
 
-async def create_pool(settings: Settings, *, bookkeeping: bool = False, size: int | None = None) -> asyncpg.Pool:
+async def create_pool(
+    settings: Settings, *, bookkeeping: bool = False, size: int | None = None, cached_plans: bool = False
+) -> asyncpg.Pool:
     """A worker pool: `bookkeeping=True` for the engine's own statements, else the handlers' pool.
 
     The engine's pool runs with BOOKKEEPING_SETTINGS. Handlers get a pool with the server's durable
@@ -107,6 +109,8 @@ async def create_pool(settings: Settings, *, bookkeeping: bool = False, size: in
     server_settings = {"timezone": "UTC", "application_name": f"talvix {settings.worker_id}"[:63]}
     if bookkeeping:
         server_settings.update(BOOKKEEPING_SETTINGS)
+    if cached_plans:
+        del server_settings["plan_cache_mode"]
     return await asyncpg.create_pool(
         settings.database_url,
         min_size=1 if bookkeeping or size else 2,

@@ -55,6 +55,10 @@ async def claim(
     return await _fetch(db, "claim", list(agents), list(counts), list(max_attempts), worker_id, lease_seconds)
 
 
+async def claim_agent(db: Db, *, agent: str, count: int, max_attempts: int, worker_id: str, lease_seconds: float) -> Rows:
+    return await _fetch(db, "claim_agent", agent, count, max_attempts, worker_id, lease_seconds)
+
+
 async def open_runs(db: Db, *, event_ids: Sequence[int], attempts: Sequence[int], worker_id: str) -> None:
     await db.execute(query("open_runs"), list(event_ids), list(attempts), worker_id)
 

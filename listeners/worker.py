@@ -54,6 +54,9 @@ class Worker:
         self.registry = registry
         self.served = {n: registry[n] for n in (settings.agents or sorted(registry))}
         self.pool: asyncpg.Pool | None = None  # the engine's bookkeeping (asynchronous commit)
+        # One connection for claims of a single agent, with Postgres' plan cache on: the wake-up's
+        # claim then skips planning (~0.5 ms of a ~1 ms round trip, measured by `talvix bench engine`).
+        self.claim_pool: asyncpg.Pool | None = None
         self.handler_pool: asyncpg.Pool | None = None  # what handlers get as ctx.db (durable)
         self.http_pool: asyncpg.Pool | None = None  # the HTTP API's and dashboard's reads, apart from both
         self.waiters: RunWaiters | None = None
@@ -78,6 +81,7 @@ class Worker:
 
     async def run(self) -> None:
         self.pool = await database.create_pool(self.settings, bookkeeping=True)
+        self.claim_pool = await database.create_pool(self.settings, bookkeeping=True, size=1, cached_plans=True)
         self.handler_pool = await database.create_pool(self.settings)
         self.outcomes = OutcomeWriter(self.pool, self.settings.worker_id, self._written)
         self.runner = Runner(self.served, self.handler_pool, self.settings, self.outcomes, self._capacity_freed)
@@ -119,6 +123,7 @@ class Worker:
             await asyncio.to_thread(self.leases.stop)
             await self.notifier.close()
             await self.pool.close()
+            await self.claim_pool.close()
             await self.handler_pool.close()
             log.info("worker %s stopped", self.settings.worker_id)
 
@@ -262,14 +267,7 @@ class Worker:
                 seen = dict(self._notified)
                 names = list(wanted)
                 try:
-                    rows = await queries.claim(
-                        self.pool,
-                        agents=names,
-                        counts=[wanted[n] for n in names],
-                        max_attempts=[self.served[n].max_attempts for n in names],
-                        worker_id=self.settings.worker_id,
-                        lease_seconds=self.settings.lease_seconds,
-                    )
+                    rows = await self._claim(names, wanted)
                 except database.CONNECTION_ERRORS as exc:
                     log.warning("claim failed (%s); retrying", exc)
                     await self._sleep(1.0)
@@ -307,6 +305,27 @@ class Worker:
                 for name in self.served:
                     self._maybe_more[name] = True
                 self._next_due = None
+
+    async def _claim(self, names: list[str], wanted: dict[str, int]) -> list[asyncpg.Record]:
+        assert self.pool and self.claim_pool
+        if len(names) == 1:
+            (name,) = names
+            return await queries.claim_agent(
+                self.claim_pool,
+                agent=name,
+                count=wanted[name],
+                max_attempts=self.served[name].max_attempts,
+                worker_id=self.settings.worker_id,
+                lease_seconds=self.settings.lease_seconds,
+            )
+        return await queries.claim(
+            self.pool,
+            agents=names,
+            counts=[wanted[n] for n in names],
+            max_attempts=[self.served[n].max_attempts for n in names],
+            worker_id=self.settings.worker_id,
+            lease_seconds=self.settings.lease_seconds,
+        )
 
     async def _schedule_next_due(self) -> None:
         assert self.pool

@@ -273,6 +273,25 @@ END$$;
 
 
 --
+-- Name: capture_<table oid>_2a4f1c6ee2a2a2df(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.capture_<table oid>_2a4f1c6ee2a2a2df() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$#variable_conflict use_column
+BEGIN
+INSERT INTO talvix.events (agent, payload, user_id, dedup_key, source, run_after)
+           SELECT 'job_discovery', jsonb_build_object('table', 'public.scrape_runs', 'op', 'INSERT', 'row', r.row_object), r.user_id,
+                  CASE WHEN 'f'::boolean THEN 'public.scrape_runs' || ':' || r.row_object::text END, 'public.scrape_runs INSERT', now() + '00:00:00'::interval
+             FROM (SELECT jsonb_build_object('id', new.id) AS row_object, NULL::uuid AS user_id FROM talvix_new AS new WHERE true) r
+           ON CONFLICT (agent, dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running')
+           DO NOTHING;
+RETURN NULL;
+END$$;
+
+
+--
 -- Name: capture_event(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -1068,6 +1087,37 @@ WITH (fillfactor='70');
 
 
 --
+-- Name: baseline_scrape_targets; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.baseline_scrape_targets (
+    id bigint NOT NULL,
+    role_name text NOT NULL,
+    location text DEFAULT 'India'::text NOT NULL,
+    priority smallint DEFAULT 5 NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    last_scraped_at timestamp with time zone,
+    CONSTRAINT baseline_scrape_targets_location_check CHECK (((char_length(location) >= 1) AND (char_length(location) <= 120))),
+    CONSTRAINT baseline_scrape_targets_priority_check CHECK (((priority >= 1) AND (priority <= 10))),
+    CONSTRAINT baseline_scrape_targets_role_name_check CHECK (((char_length(role_name) >= 1) AND (char_length(role_name) <= 120)))
+);
+
+
+--
+-- Name: baseline_scrape_targets_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.baseline_scrape_targets ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.baseline_scrape_targets_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: job_applications; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1142,6 +1192,16 @@ CREATE TABLE public.jobs (
     last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
     is_active boolean DEFAULT true NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    source text,
+    source_job_id text,
+    company_canonical text,
+    city_canonical text,
+    salary_min numeric,
+    salary_max numeric,
+    salary_currency text,
+    jd_path text,
+    is_new boolean DEFAULT true NOT NULL,
+    jd_cleaned boolean DEFAULT false NOT NULL,
     CONSTRAINT jobs_platform_check CHECK ((platform = ANY (ARRAY['linkedin'::text, 'indeed'::text, 'greenhouse'::text, 'lever'::text, 'other'::text]))),
     CONSTRAINT jobs_work_mode_check CHECK ((work_mode = ANY (ARRAY['remote'::text, 'hybrid'::text, 'onsite'::text, 'unknown'::text])))
 );
@@ -1203,6 +1263,46 @@ CREATE TABLE public.resumes (
     CONSTRAINT resumes_parse_status_check CHECK ((parse_status = ANY (ARRAY['pending'::text, 'parsed'::text, 'failed'::text]))),
     CONSTRAINT resumes_raw_text_size CHECK (((raw_text IS NULL) OR (char_length(raw_text) <= 100000))),
     CONSTRAINT resumes_storage_path_own_upload CHECK (((storage_path IS NULL) OR (storage_path ~ (('^resumes/'::text || (user_id)::text) || '/[^/.][^/]*$'::text))))
+);
+
+
+--
+-- Name: scrape_runs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.scrape_runs (
+    id bigint NOT NULL,
+    requested_by text DEFAULT 'sql'::text NOT NULL,
+    sources text[],
+    status text DEFAULT 'pending'::text NOT NULL,
+    total_scraped integer DEFAULT 0 NOT NULL,
+    total_new integer DEFAULT 0 NOT NULL,
+    total_refreshed integer DEFAULT 0 NOT NULL,
+    total_malformed integer DEFAULT 0 NOT NULL,
+    source_counts jsonb DEFAULT '{}'::jsonb NOT NULL,
+    source_failures jsonb DEFAULT '{}'::jsonb NOT NULL,
+    jobs_marked_stale integer,
+    jobs_deleted integer,
+    has_new_jobs boolean GENERATED ALWAYS AS ((total_new > 0)) STORED,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    CONSTRAINT scrape_runs_requested_by_check CHECK (((char_length(requested_by) >= 1) AND (char_length(requested_by) <= 60))),
+    CONSTRAINT scrape_runs_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'completed'::text, 'partial'::text, 'failed'::text])))
+);
+
+
+--
+-- Name: scrape_runs_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.scrape_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.scrape_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 
@@ -1505,6 +1605,22 @@ ALTER TABLE ONLY public.agent_logs
 
 
 --
+-- Name: baseline_scrape_targets baseline_scrape_targets_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.baseline_scrape_targets
+    ADD CONSTRAINT baseline_scrape_targets_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: baseline_scrape_targets baseline_scrape_targets_role_name_location_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.baseline_scrape_targets
+    ADD CONSTRAINT baseline_scrape_targets_role_name_location_key UNIQUE (role_name, location);
+
+
+--
 -- Name: job_applications job_applications_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1558,6 +1674,14 @@ ALTER TABLE ONLY public.notifications
 
 ALTER TABLE ONLY public.resumes
     ADD CONSTRAINT resumes_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: scrape_runs scrape_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.scrape_runs
+    ADD CONSTRAINT scrape_runs_pkey PRIMARY KEY (id);
 
 
 --
@@ -1753,6 +1877,13 @@ CREATE INDEX jobs_active_seen_idx ON public.jobs USING btree (last_seen_at DESC)
 
 
 --
+-- Name: jobs_last_seen_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobs_last_seen_idx ON public.jobs USING btree (last_seen_at);
+
+
+--
 -- Name: notifications_expires_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1911,6 +2042,13 @@ CREATE TRIGGER talvix_fit_scorer_update AFTER UPDATE ON public.resumes REFERENCI
 --
 
 CREATE TRIGGER talvix_fit_scorer_update AFTER UPDATE ON public.users REFERENCING OLD TABLE AS talvix_old NEW TABLE AS talvix_new FOR EACH STATEMENT EXECUTE FUNCTION talvix.capture_<table oid>_9baff487738efb9e();
+
+
+--
+-- Name: scrape_runs talvix_job_discovery_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER talvix_job_discovery_insert AFTER INSERT ON public.scrape_runs REFERENCING NEW TABLE AS talvix_new FOR EACH STATEMENT EXECUTE FUNCTION talvix.capture_<table oid>_2a4f1c6ee2a2a2df();
 
 
 --
@@ -2078,6 +2216,12 @@ CREATE POLICY applications_own_update ON public.job_applications FOR UPDATE TO a
 
 
 --
+-- Name: baseline_scrape_targets; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.baseline_scrape_targets ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: user_company_prefs company_prefs_own; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -2169,6 +2313,12 @@ CREATE POLICY resumes_own_insert ON public.resumes FOR INSERT TO authenticated W
 
 CREATE POLICY resumes_own_select ON public.resumes FOR SELECT TO authenticated USING ((user_id = auth.uid()));
 
+
+--
+-- Name: scrape_runs; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.scrape_runs ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: system_daily_limits; Type: ROW SECURITY; Schema: public; Owner: -
@@ -2342,6 +2492,13 @@ REVOKE ALL ON FUNCTION talvix.capture_<table oid>_6a6c2acf2a85407e() FROM PUBLIC
 
 
 --
+-- Name: FUNCTION capture_<table oid>_2a4f1c6ee2a2a2df(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.capture_<table oid>_2a4f1c6ee2a2a2df() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION capture_event(); Type: ACL; Schema: talvix; Owner: -
 --
 
@@ -2454,6 +2611,20 @@ REVOKE ALL ON FUNCTION talvix.watch(relation regclass, agent text, operations te
 --
 
 GRANT ALL ON TABLE public.agent_logs TO service_role;
+
+
+--
+-- Name: TABLE baseline_scrape_targets; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.baseline_scrape_targets TO service_role;
+
+
+--
+-- Name: SEQUENCE baseline_scrape_targets_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.baseline_scrape_targets_id_seq TO service_role;
 
 
 --
@@ -2571,6 +2742,20 @@ GRANT INSERT(raw_text) ON TABLE public.resumes TO authenticated;
 --
 
 GRANT INSERT(storage_path) ON TABLE public.resumes TO authenticated;
+
+
+--
+-- Name: TABLE scrape_runs; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.scrape_runs TO service_role;
+
+
+--
+-- Name: SEQUENCE scrape_runs_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.scrape_runs_id_seq TO service_role;
 
 
 --

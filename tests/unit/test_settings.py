@@ -42,12 +42,13 @@ def test_doppler_yaml_and_the_readme_name_every_secret_the_code_reads() -> None:
     from pydantic import SecretStr
 
     from handlers.app.gateway import GatewaySettings
+    from handlers.discovery.sources import DiscoverySettings
     from handlers.skills.llm import LLMSettings
     from listeners.settings import Settings
 
     repo = Path(__file__).resolve().parents[2]
     names = set()
-    for model in (Settings, GatewaySettings, LLMSettings):
+    for model in (Settings, GatewaySettings, LLMSettings, DiscoverySettings):
         prefix = model.model_config.get("env_prefix", "")
         for name, field in model.model_fields.items():
             # A secret is a SecretStr, or a database URL (its password).
@@ -64,6 +65,7 @@ def test_doppler_yaml_and_the_readme_name_every_secret_the_code_reads() -> None:
         "SARVAM_API_KEY",
         "SUPABASE_JWT_SECRET",
         "GATEWAY_DATABASE_URL",
+        "ADZUNA_APP_KEY",
     } <= names
     doppler, readme = (repo / "doppler.yaml").read_text(), (repo / "README.md").read_text()
     assert [n for n in sorted(names) if n not in doppler] == []
