@@ -1,7 +1,7 @@
 """The worker's HTTP API (off unless TALVIX_HTTP_PORT is set), and the JSON conventions every
 Talvix HTTP server shares (the public gateway too).
 
-    POST /api/agents/{agent}   the agent endpoint of docs/contract.md: X-Agent-Secret, body
+    POST /api/agents/{agent}   the agent endpoint of CONTRACT.md: X-Agent-Secret, body
                                {agent, user_id, payload}; enqueues an event; ?wait=SECONDS waits for
                                its run and answers {status, duration_ms, records_processed, error}
     GET  /healthz              database reachable, listener alive, last wake-up age
@@ -40,7 +40,7 @@ WAITERS_TASK = web.AppKey("waiters_task", asyncio.Task)
 
 
 def strip_secrets(value: Any) -> Any:
-    """Secret fields never leave in a response, at any depth (the contract's stripSensitive, docs/contract.md, done once
+    """Secret fields never leave in a response, at any depth (the contract's stripSensitive, CONTRACT.md, done once
     for every response here)."""
     if isinstance(value, dict):
         return {k: strip_secrets(v) for k, v in value.items() if not log_format.is_secret_field(k)}
@@ -67,7 +67,7 @@ class Refused(Exception):
 
 
 def contract_answer(run: dict[str, Any]) -> dict[str, Any]:
-    """A finished run in the contract's body, exactly (docs/contract.md): the words callers of the
+    """A finished run in the contract's body, exactly (CONTRACT.md): the words callers of the
     earlier backend read.
     A skipped run did what it should (nothing), so it is a success."""
     failed = run["status"] == "failed"

@@ -7,7 +7,7 @@ recorded in `document_files` for the apply step to upload.
 
 The apply step waits by trigger condition, not by timer: auto_apply is attached to auto_status
 becoming 'ready', which only this agent sets, in the same UPDATE that records the document paths.
-So an application can never be applied to before its documents exist. Think mode (docs/contract.md).
+So an application can never be applied to before its documents exist. Think mode (CONTRACT.md).
 """
 
 from __future__ import annotations

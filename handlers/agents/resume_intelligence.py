@@ -1,5 +1,5 @@
 """resume_intelligence: a resume row arrives → a structured summary, stored; the user's fit scores
-are marked stale so the scorer runs again. Think mode (complex reasoning: docs/contract.md)."""
+are marked stale so the scorer runs again. Think mode (complex reasoning: CONTRACT.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""session_expiry_sweep: once a day at 19:30 India time (docs/contract.md), warn users whose
+"""session_expiry_sweep: once a day at 19:30 India time (CONTRACT.md), warn users whose
 sessions near expiry (7, 3 and 1 days, from the cookies' expiry the gateway recorded) and retire
 expired ones, pausing those users' auto-apply. Each warning is a flag on the connection plus a row
 in public.notifications, which the app shows and a channel sender delivers; the sweep also deletes

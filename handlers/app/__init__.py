@@ -11,7 +11,7 @@ from listeners import add_migrations, add_secret_fields, sql_folder
 MIGRATIONS = sql_folder() / "product" / "migrations"
 
 add_migrations(MIGRATIONS)
-# docs/contract.md: never log or return session_encrypted, session_iv, oauth_* or decrypted cookies.
+# CONTRACT.md: never log or return session_encrypted, session_iv, oauth_* or decrypted cookies.
 add_secret_fields(
     "session_encrypted",
     "session_iv",

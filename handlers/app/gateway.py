@@ -1,4 +1,4 @@
-"""`talvix gateway`: the public session-capture endpoint (Server 1's vault role in docs/contract.md).
+"""`talvix gateway`: the public session-capture endpoint (Server 1's vault role in CONTRACT.md).
 
     POST /api/connections/{platform}    Authorization: Bearer <Supabase user JWT>
                                         {cookies, user_agent, viewport} → 201 {connection: …}

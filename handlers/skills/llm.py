@@ -10,7 +10,7 @@ Settings (environment only):
     TALVIX_LLM_AGENTS        per-agent overrides as JSON: base_url, api_key, model, thinking, temperature,
                              timeout_seconds, max_retries — e.g. {"fit_scorer": {"model": "sarvam-30b"}}
 
-Thinking ("Think" in docs/contract.md) sends Sarvam's `reasoning_effort`; No-Think sends it as JSON null,
+Thinking ("Think" in CONTRACT.md) sends Sarvam's `reasoning_effort`; No-Think sends it as JSON null,
 which turns reasoning off. Text between <think> tags is removed before parsing.
 
 The offline model is not an LLM: each agent passes a deterministic function that computes the same

@@ -2,7 +2,7 @@
 
 Two formats, told apart by user_connections.session_version:
 
-- Version 1, the Node gateway's (docs/contract.md, Server 1): AES-256-CBC via createCipheriv, key = AES_SESSION_KEY
+- Version 1, the Node gateway's (CONTRACT.md, Server 1): AES-256-CBC via createCipheriv, key = AES_SESSION_KEY
   (64 hex characters = 32 bytes), a random 16-byte IV per encryption, PKCS#7 padding; ciphertext as
   hex in session_encrypted, IV as hex in session_iv; plaintext = JSON of the cookies. CBC has no
   integrity: a flipped bit decrypts to garbage, or to a different valid JSON.

@@ -48,7 +48,7 @@ async def test_agent_endpoint_runs_and_waits(api: TestClient, db: asyncpg.Connec
     )
     body = await resp.json()
     assert resp.status == 200
-    # The contract's body, exactly (docs/contract.md): nothing more, nothing renamed.
+    # The contract's body, exactly (CONTRACT.md): nothing more, nothing renamed.
     assert set(body) == {"status", "duration_ms", "records_processed", "error"}
     assert body["status"] == "success" and body["records_processed"] == 2 and body["error"] is None
     assert body["duration_ms"] >= 0

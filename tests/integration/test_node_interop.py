@@ -1,5 +1,5 @@
 """The Node gateway's format, proven against node's own crypto: Node encrypts → Python decrypts,
-and Python encrypts → Node decrypts (the contract's code, docs/contract.md: createCipheriv('aes-256-cbc', …))."""
+and Python encrypts → Node decrypts (the contract's code, CONTRACT.md: createCipheriv('aes-256-cbc', …))."""
 
 from __future__ import annotations
 

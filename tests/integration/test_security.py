@@ -338,7 +338,7 @@ async def test_the_seeds_kill_switch_query_works(db: asyncpg.Connection) -> None
     await db.execute("UPDATE talvix.limits SET value = 2 WHERE name = 'linkedin_daily_actions'")
     for _ in range(2):
         await db.fetchval("SELECT talvix.reserve_linkedin_unit()")
-    # As the contract's kill-switch check asks it (docs/contract.md) (through PostgREST: select … eq("date", today)).
+    # As the contract's kill-switch check asks it (CONTRACT.md) (through PostgREST: select … eq("date", today)).
     used = await db.fetchval("SELECT total_linkedin_actions FROM system_daily_limits WHERE date = talvix.utc_today()")
     assert used == 2  # the day is spent: the contract's kill switch is on
     await db.execute("SELECT increment_linkedin_daily_count(talvix.utc_today())")
