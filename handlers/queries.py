@@ -301,6 +301,18 @@ async def discovery_limits(db: Db) -> dict[str, int]:
     return {r["name"]: r["value"] for r in await _fetch(db, "discovery_limits")}
 
 
+# ------------------------------------------------------------------------------------ jd_cleaner
+
+
+async def uncleaned_jobs(db: Db, *, limit: int) -> Rows:
+    return await _fetch(db, "uncleaned_jobs", limit)
+
+
+async def save_cleaned_jobs(db: Db, *, jobs: list[dict[str, Any]]) -> None:
+    """[{job_id, required, nice, role_family, seniority, work_mode, summary}] in one statement."""
+    await db.execute(sql("save_cleaned_jobs"), jobs)
+
+
 # ------------------------------------------------------------------------------- the dashboard
 
 

@@ -215,6 +215,25 @@ END$$;
 
 
 --
+-- Name: capture_<table oid>_bc6f316d0d6b3239(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.capture_<table oid>_bc6f316d0d6b3239() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$#variable_conflict use_column
+BEGIN
+INSERT INTO talvix.events (agent, payload, user_id, dedup_key, source, run_after)
+           SELECT 'jd_cleaner', jsonb_build_object('table', 'public.jobs', 'op', 'INSERT', 'row', r.row_object), r.user_id,
+                  CASE WHEN 't'::boolean THEN 'public.jobs' || ':' || r.row_object::text END, 'public.jobs INSERT', now() + '00:00:00'::interval
+             FROM (SELECT '{}'::jsonb AS row_object, NULL::uuid AS user_id FROM talvix_new AS new WHERE true) r
+           ON CONFLICT (agent, dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running')
+           DO NOTHING;
+RETURN NULL;
+END$$;
+
+
+--
 -- Name: capture_<table oid>_26ee8f6b04abe02f(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -1174,6 +1193,18 @@ CREATE TABLE public.job_fit_scores (
 
 
 --
+-- Name: job_skills; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.job_skills (
+    job_id bigint NOT NULL,
+    skill text NOT NULL,
+    required boolean NOT NULL,
+    CONSTRAINT job_skills_skill_check CHECK (((char_length(skill) >= 1) AND (char_length(skill) <= 60)))
+);
+
+
+--
 -- Name: jobs; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1202,7 +1233,13 @@ CREATE TABLE public.jobs (
     jd_path text,
     is_new boolean DEFAULT true NOT NULL,
     jd_cleaned boolean DEFAULT false NOT NULL,
+    role_family text,
+    seniority_level text,
+    jd_summary text,
+    CONSTRAINT jobs_jd_summary_check CHECK ((char_length(jd_summary) <= 600)),
     CONSTRAINT jobs_platform_check CHECK ((platform = ANY (ARRAY['linkedin'::text, 'indeed'::text, 'greenhouse'::text, 'lever'::text, 'other'::text]))),
+    CONSTRAINT jobs_role_family_check CHECK ((role_family = ANY (ARRAY['backend'::text, 'frontend'::text, 'fullstack'::text, 'mobile'::text, 'data_engineering'::text, 'data_science'::text, 'machine_learning'::text, 'devops'::text, 'qa'::text, 'security'::text, 'product'::text, 'design'::text, 'other'::text]))),
+    CONSTRAINT jobs_seniority_level_check CHECK ((seniority_level = ANY (ARRAY['intern'::text, 'junior'::text, 'mid'::text, 'senior'::text, 'lead'::text, 'not_specified'::text]))),
     CONSTRAINT jobs_work_mode_check CHECK ((work_mode = ANY (ARRAY['remote'::text, 'hybrid'::text, 'onsite'::text, 'unknown'::text])))
 );
 
@@ -1645,6 +1682,14 @@ ALTER TABLE ONLY public.job_fit_scores
 
 
 --
+-- Name: job_skills job_skills_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_skills
+    ADD CONSTRAINT job_skills_pkey PRIMARY KEY (job_id, skill);
+
+
+--
 -- Name: jobs jobs_fingerprint_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1870,6 +1915,13 @@ CREATE INDEX job_fit_scores_job_idx ON public.job_fit_scores USING btree (job_id
 
 
 --
+-- Name: job_skills_skill_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX job_skills_skill_idx ON public.job_skills USING btree (skill);
+
+
+--
 -- Name: jobs_active_seen_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2045,6 +2097,13 @@ CREATE TRIGGER talvix_fit_scorer_update AFTER UPDATE ON public.users REFERENCING
 
 
 --
+-- Name: jobs talvix_jd_cleaner_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER talvix_jd_cleaner_insert AFTER INSERT ON public.jobs REFERENCING NEW TABLE AS talvix_new FOR EACH STATEMENT EXECUTE FUNCTION talvix.capture_<table oid>_bc6f316d0d6b3239();
+
+
+--
 -- Name: scrape_runs talvix_job_discovery_insert; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2138,6 +2197,14 @@ ALTER TABLE ONLY public.job_fit_scores
 
 ALTER TABLE ONLY public.job_fit_scores
     ADD CONSTRAINT job_fit_scores_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+
+--
+-- Name: job_skills job_skills_job_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_skills
+    ADD CONSTRAINT job_skills_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.jobs(id) ON DELETE CASCADE;
 
 
 --
@@ -2260,6 +2327,19 @@ ALTER TABLE public.job_applications ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.job_fit_scores ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: job_skills; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.job_skills ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: job_skills job_skills_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY job_skills_read ON public.job_skills FOR SELECT TO authenticated USING (true);
+
 
 --
 -- Name: jobs; Type: ROW SECURITY; Schema: public; Owner: -
@@ -2471,6 +2551,13 @@ REVOKE ALL ON FUNCTION talvix.capture_<table oid>_23b2c621e7101a1a() FROM PUBLIC
 
 
 --
+-- Name: FUNCTION capture_<table oid>_bc6f316d0d6b3239(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.capture_<table oid>_bc6f316d0d6b3239() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION capture_<table oid>_26ee8f6b04abe02f(); Type: ACL; Schema: talvix; Owner: -
 --
 
@@ -2676,6 +2763,14 @@ GRANT UPDATE(review_decision) ON TABLE public.job_applications TO authenticated;
 
 GRANT ALL ON TABLE public.job_fit_scores TO service_role;
 GRANT SELECT ON TABLE public.job_fit_scores TO authenticated;
+
+
+--
+-- Name: TABLE job_skills; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.job_skills TO authenticated;
+GRANT ALL ON TABLE public.job_skills TO service_role;
 
 
 --

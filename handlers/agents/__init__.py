@@ -5,6 +5,7 @@ from handlers.agents import (  # noqa: F401  (each import registers its agent)
     auto_apply,
     document_tailor,
     fit_scorer,
+    jd_cleaner,
     job_discovery,
     resume_intelligence,
     session_sweep,

@@ -509,3 +509,73 @@ async def test_one_user_cannot_set_off_unbounded_model_work(
     assert len(waiting) == 3 and all(w["wait"].total_seconds() > 500 for w in waiting)  # queued again, not dropped
     reasons = await db.fetch("SELECT error_message FROM agent_logs WHERE status = 'skipped'")
     assert len(reasons) == 3 and all("limit 3" in r["error_message"] for r in reasons)
+
+
+async def test_jd_cleaner_asks_no_think_once_per_batch_and_keeps_the_tokens(
+    provider: StandIn, db: asyncpg.Connection, database_url: str
+) -> None:
+    ids = [
+        await db.fetchval(
+            "INSERT INTO jobs (fingerprint, title, company, apply_url, platform, description) "
+            "VALUES ($1, 'Backend Engineer', 'Acme', 'https://jobs.example/' || $1, 'other', "
+            "'Python services. We are an equal opportunity employer.') RETURNING id",
+            f"jd-{i}",
+        )
+        for i in range(3)
+    ]
+
+    def answer(body: dict) -> dict:
+        prompt = body["messages"][-1]["content"]
+        assert "equal opportunity" not in prompt  # boilerplate is cut before the model sees it
+        return {
+            "jobs": [
+                {
+                    "job_id": i,
+                    "required": [" Python ", "python", "PostgreSQL"],
+                    "nice": ["Kubernetes"],
+                    "role_family": "backend",
+                    "seniority": "mid",
+                    "work_mode": "remote",
+                    "summary": "Builds Python services.",
+                }
+                for i in ids
+            ]
+        }
+
+    provider.reply(answer)
+    async with running_worker(database_url, **serving("jd_cleaner")):
+        await wait_for(lambda: settled(db, "jd_cleaner"), timeout=60, message="jd_cleaner finished")
+    (request,) = provider.requests
+    assert request["reasoning_effort"] is None  # No-Think
+    assert request["response_format"]["json_schema"]["name"] == "CleanedJobs"
+    skills = await db.fetch("SELECT skill, required FROM job_skills WHERE job_id = $1 ORDER BY skill", ids[0])
+    assert [(r["skill"], r["required"]) for r in skills] == [("kubernetes", False), ("postgresql", True), ("python", True)]
+    assert await db.fetchval("SELECT count(*) FROM jobs WHERE jd_cleaned AND role_family = 'backend' AND work_mode = 'remote'") == 3
+    log = await db.fetchrow("SELECT status, metadata FROM agent_logs WHERE agent_name = 'jd_cleaner'")
+    assert log["status"] == "completed" and log["metadata"]["total_tokens"] == 150 and not log["metadata"]["offline"]
+
+
+async def test_jd_cleaner_refuses_values_outside_the_schema(provider: StandIn, db: asyncpg.Connection, database_url: str) -> None:
+    job = await db.fetchval(
+        "INSERT INTO jobs (fingerprint, title, company, apply_url, platform, description) "
+        "VALUES ('jd-bad', 'Engineer', 'Acme', 'https://jobs.example/bad', 'other', 'Python.') RETURNING id"
+    )
+    bad = {
+        "jobs": [
+            {
+                "job_id": job,
+                "required": [],
+                "nice": [],
+                "role_family": "wizardry",
+                "seniority": "mid",
+                "work_mode": "remote",
+                "summary": "x",
+            }
+        ]
+    }
+    provider.reply(*[bad] * 20)
+    async with running_worker(database_url, **serving("jd_cleaner")):
+        await wait_for(lambda: settled(db, "jd_cleaner"), timeout=60, message="jd_cleaner gave up")
+    event = await db.fetchrow("SELECT status, last_error FROM talvix.events WHERE agent = 'jd_cleaner'")
+    assert event["status"] == "failed" and "does not fit CleanedJobs" in event["last_error"]
+    assert await db.fetchval("SELECT jd_cleaned OR role_family IS NOT NULL FROM jobs WHERE id = $1", job) is False

@@ -27,6 +27,7 @@ AUTHENTICATED = {
         "SELECT(warning_7d_sent)",
     ),
     "jobs": ("SELECT", ""),
+    "job_skills": ("SELECT", ""),
     "resumes": ("SELECT", "INSERT(raw_text),INSERT(storage_path),INSERT(user_id)"),
     "job_fit_scores": ("SELECT", ""),
     "job_applications": ("SELECT", "INSERT(job_id),INSERT(method),INSERT(user_id),UPDATE(review_decision),UPDATE(status)"),

@@ -28,6 +28,9 @@ USER_TABLES = [
     "system_daily_limits",
     "agent_logs",
     "notifications",
+    "scrape_runs",
+    "baseline_scrape_targets",
+    "job_skills",
 ]
 
 
