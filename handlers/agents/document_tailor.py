@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import pydantic
 
 from handlers import queries
+from handlers.agents.resume_intelligence import mentioned
 from handlers.skills import document_files, llm, storage
 from listeners import Context, PermanentError, Skip, UUIDRowEvent, agent
 
@@ -36,7 +36,7 @@ def offline_documents(summary: dict[str, Any], job: dict[str, Any], name: str) -
     """Deterministic, not an LLM: the summary re-ordered around the job's own words."""
     text = f"{job['title']} {job['description']}".lower()
     skills = summary.get("skills", [])
-    relevant = [s for s in skills if re.search(rf"(?<![a-z0-9+]){re.escape(s.lower())}(?![a-z0-9+])", text)]
+    relevant = mentioned(text, skills)
     ordered = relevant + [s for s in skills if s not in relevant]
     resume = "\n".join(
         [

@@ -18,7 +18,7 @@ from uuid import UUID
 import pydantic
 
 from handlers import queries
-from handlers.agents.resume_intelligence import SKILLS
+from handlers.agents.resume_intelligence import mentioned
 from handlers.skills import llm
 from listeners import Context, PermanentError, WatchPayload, agent
 
@@ -57,7 +57,7 @@ def offline_fit(summary: dict[str, Any], job: dict[str, Any]) -> JobFit:
     """Deterministic, not an LLM: how much of the job's recognisable skill list the resume covers."""
     have = {s.lower() for s in summary.get("skills", [])}
     text = f"{job['title']} {job['description']}".lower()
-    wanted = [s for s in SKILLS if re.search(rf"(?<![a-z0-9+]){re.escape(s)}(?![a-z0-9+])", text)]
+    wanted = mentioned(text)
     matched = [s for s in wanted if s in have]
     missing = [s for s in wanted if s not in have]
     coverage = len(matched) / len(wanted) if wanted else 0.5

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from handlers import queries
-from handlers.agents.resume_intelligence import SKILLS
+from handlers.agents.resume_intelligence import SKILLS, mentioned
 from handlers.skills import llm
 from listeners import Context, agent
 
@@ -110,8 +110,7 @@ JD_SKILLS = (
 
 
 def skills_in(text: str) -> list[str]:
-    lower = text.lower()
-    return [s for s in JD_SKILLS if re.search(rf"(?<![a-z0-9+]){re.escape(s)}(?![a-z0-9+])", lower)]
+    return mentioned(text, JD_SKILLS)
 
 
 def offline_clean(job: dict[str, object]) -> CleanedJob:

@@ -70,6 +70,15 @@ SKILLS = (
     "css",
     "git",
 )
+
+
+def mentioned(text: str, vocabulary: tuple[str, ...] | list[str] = SKILLS) -> list[str]:
+    """The skills of `vocabulary` a text names, as whole words ("go" in "Go and Java", not in "going";
+    "c++" and "node" kept apart from their neighbours), in the vocabulary's order."""
+    lower = text.lower()
+    return [s for s in vocabulary if re.search(rf"(?<![a-z0-9+]){re.escape(s.lower())}(?![a-z0-9+])", lower)]
+
+
 TITLE_WORDS = ("engineer", "developer", "analyst", "manager", "designer", "scientist", "intern", "consultant", "lead")
 DEGREE = re.compile(r"\b(b\.?tech|b\.?e\.?|b\.?sc|m\.?tech|m\.?sc|mba|bachelor|master|ph\.?d)\b", re.IGNORECASE)
 
@@ -77,7 +86,7 @@ DEGREE = re.compile(r"\b(b\.?tech|b\.?e\.?|b\.?sc|m\.?tech|m\.?sc|mba|bachelor|m
 def offline_summary(text: str) -> ResumeSummary:
     """Deterministic, not an LLM: keyword and pattern matching over the resume text."""
     lower = text.lower()
-    skills = [s for s in SKILLS if re.search(rf"(?<![a-z0-9+]){re.escape(s)}(?![a-z0-9+])", lower)]
+    skills = mentioned(lower)
     years = max((float(y) for y in re.findall(r"(\d{1,2}(?:\.\d)?)\+?\s*(?:years|yrs)", lower)), default=0.0)
     seniority: Seniority = (
         "intern" if years < 0.5 else "junior" if years < 2 else "mid" if years < 5 else "senior" if years < 10 else "lead"
