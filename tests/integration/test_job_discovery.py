@@ -65,6 +65,14 @@ async def test_a_run_fills_jobs_from_every_board_and_a_second_run_refreshes_them
     assert set(counts) == {"remotive", "himalayas", "adzuna", f"feed:{host}/feeds/jobs.rss", f"feed:{host}/feeds/jobs.json"}
     jobs = await db.fetch("SELECT * FROM jobs")
     assert run["total_new"] == len(jobs) > 0 and run["total_refreshed"] == 0
+    # Every board's items were read (a misread field would make them malformed, or a board empty).
+    assert run["total_malformed"] == 0 and all(n > 0 for n in counts.values()), counts
+    # Dates are this era's, whichever unit the board sends them in.
+    now = datetime.now(UTC)
+    assert all(now - timedelta(days=400) < j["posted_at"] < now + timedelta(days=1) for j in jobs)
+    # The posting every board lists is one job.
+    razorpay = [j for j in jobs if j["company"] == "Razorpay" and j["title"] == "Senior Backend Engineer"]
+    assert len(razorpay) == 1 and razorpay[0]["city_canonical"] == "bengaluru"
     assert len({j["fingerprint"] for j in jobs}) == len(jobs)
     assert run["total_scraped"] == sum(counts.values()) >= len(jobs)  # duplicates across boards count once
     for job in jobs:
@@ -177,3 +185,20 @@ async def test_the_schedule_asks_for_a_run_with_a_row_and_queues_the_next(
     assert (due.hour, due.minute) == (14, 30) and timedelta(0) < due - now <= timedelta(days=1)
     # the run the schedule asked for is an ordinary job_discovery event
     assert await db.fetchval("SELECT count(*) FROM talvix.events WHERE agent = 'job_discovery'") == 1
+
+
+async def test_himalayas_dates_in_milliseconds_as_its_data_dictionary_says(
+    db: asyncpg.Connection, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    apis = JobBoardAPIs(himalayas_timestamps="milliseconds")
+    runner = await apis.start()
+    try:
+        monkeypatch.setenv("TALVIX_DISCOVERY_HIMALAYAS_URL", apis.origin)
+        monkeypatch.setenv("STORAGE_ROOT", str(tmp_path / "storage"))
+        run = await discover(db, database_url, ["himalayas"])
+    finally:
+        await runner.cleanup()
+    assert run["status"] == "completed" and run["source_counts"]["himalayas"] > 0
+    now = datetime.now(UTC)
+    dates = [r["posted_at"] for r in await db.fetch("SELECT posted_at FROM jobs WHERE source = 'himalayas'")]
+    assert dates and all(now - timedelta(days=400) < d < now + timedelta(days=1) for d in dates)
