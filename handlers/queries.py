@@ -6,23 +6,21 @@ parameters. `db` is a connection or a pool.
 
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime
 from typing import Any, TypeAlias
 from uuid import UUID
 
 import asyncpg
 
-from listeners import sql_folder
+from listeners import sql_statement
 
 Db: TypeAlias = "asyncpg.Pool[Any] | asyncpg.Connection[Any]"
 Rows: TypeAlias = "list[asyncpg.Record]"
 
 
-@functools.cache
 def sql(name: str) -> str:
     """The text of `sql/product/queries/<name>.sql`."""
-    return (sql_folder() / "product" / "queries" / f"{name}.sql").read_text()
+    return sql_statement(name, "product")
 
 
 async def _fetch(db: Db, name: str, *args: object) -> Rows:

@@ -4,7 +4,8 @@ It knows nothing of the product: an application (Talvix's is `handlers/`) uses w
 exports, and nothing deeper:
 
     agents      agent, Agent, Context, Event, WatchPayload, UUIDRowEvent, Skip, PermanentError, enqueue
-    database    connect, alive, CONNECTION_ERRORS, transient, sql_folder, queries (the engine's statements),
+    database    connect, alive, CONNECTION_ERRORS, transient, sql_folder, sql_statement (a file of
+                sql/<part>/queries, read once), queries (the engine's statements),
                 create_database, drop_database, migrate, LocalPostgres (a private cluster)
     processes   Settings, load_settings, load, Worker, cli
     extending   add_migrations (its schema), add_secret_fields (redacted and never returned),
@@ -16,6 +17,7 @@ from listeners import cli, queries
 from listeners.dashboard import Panel, add_panel
 from listeners.dashboard import add_route as add_dashboard_route
 from listeners.database import CONNECTION_ERRORS, connect, create_database, drop_database, transient
+from listeners.database import query as sql_statement
 from listeners.database import sql_dir as sql_folder
 from listeners.enqueue import enqueue
 from listeners.http_api import MAX_BODY_BYTES, Refused, error, json_errors, json_response, read_json
@@ -66,5 +68,6 @@ __all__ = [
     "queries",
     "read_json",
     "sql_folder",
+    "sql_statement",
     "transient",
 ]

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 from uuid import UUID
 
 import asyncpg
 
-from listeners import sql_folder
+from listeners import sql_folder, sql_statement
 
 
-@functools.cache
 def _sql(name: str) -> str:
     """The text of `sql/demo/queries/<name>.sql`."""
-    return (sql_folder() / "demo" / "queries" / f"{name}.sql").read_text()
+    return sql_statement(name, "demo")
 
 
 async def _rows(conn: asyncpg.Connection, name: str, *args: object) -> list[asyncpg.Record]:

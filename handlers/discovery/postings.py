@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -120,11 +121,13 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9+#]+", html.unescape(text).lower()))
 
 
+@functools.cache
 def canonical_company(name: str) -> str:
     words = COMPANY_NOISE.sub(" ", _words(name)).split()
     return " ".join(words) or _words(name)
 
 
+@functools.cache
 def canonical_city(location: str) -> str:
     """The first known city in the location ("Bangalore, Karnataka, India" → "bengaluru"), "remote"
     for remote postings, else the location's first part in lower case."""

@@ -16,7 +16,7 @@ from handlers.discovery.postings import Posting, city_in, html_to_text, strings,
 from handlers.discovery.sources import Found, Target
 from handlers.discovery.titles import matches
 
-ANYWHERE = ("worldwide", "anywhere", "global", "")
+ANYWHERE = ("worldwide", "anywhere", "global")
 
 
 def parse_date(value: object) -> datetime | None:
@@ -30,8 +30,9 @@ def parse_date(value: object) -> datetime | None:
 
 
 def open_to(required: str, location: str) -> bool:
+    """Whether a job open to `required` (Remotive's words) takes candidates from `location`."""
     lowered = required.lower()
-    return lowered.strip() in ANYWHERE or any(w in lowered for w in ANYWHERE[:3]) or location.lower() in lowered
+    return not lowered.strip() or any(w in lowered for w in ANYWHERE) or location.lower() in lowered
 
 
 class Remotive:
