@@ -116,7 +116,8 @@ def skills_in(text: str) -> list[str]:
 def offline_clean(job: dict[str, object]) -> CleanedJob:
     """Deterministic, not an LLM: keyword and pattern reading of the title and description."""
     title = str(job["title"])
-    text = strip_boilerplate(str(job["description"] or ""))
+    # The run has already cut the boilerplate (job["text"]); a job on its own is cut here.
+    text = str(job["text"]) if "text" in job else strip_boilerplate(str(job["description"] or ""))
     split = NICE_HEADINGS.search(text)
     must, bonus = (text[: split.start()], text[split.start() :]) if split else (text, "")
     required = skills_in(f"{title}\n{must}")
