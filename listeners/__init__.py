@@ -4,7 +4,7 @@ It knows nothing of the product: an application (Talvix's is `handlers/`) uses w
 exports, and nothing deeper:
 
     agents      agent, Agent, Context, Event, WatchPayload, UUIDRowEvent, Skip, PermanentError, enqueue
-    database    connect, alive, CONNECTION_ERRORS, transient, sql_folder, sql_statement (a file of
+    database    connect, alive, CONNECTION_ERRORS, transient, retry_delay, sql_folder, sql_statement (a file of
                 sql/<part>/queries, read once), queries (the engine's statements),
                 create_database, drop_database, migrate, LocalPostgres (a private cluster)
     processes   Settings, load_settings, load, Worker, cli
@@ -16,7 +16,7 @@ exports, and nothing deeper:
 from listeners import cli, queries
 from listeners.dashboard import Panel, add_panel
 from listeners.dashboard import add_route as add_dashboard_route
-from listeners.database import CONNECTION_ERRORS, connect, create_database, drop_database, transient
+from listeners.database import CONNECTION_ERRORS, connect, create_database, drop_database, retry_delay, transient
 from listeners.database import query as sql_statement
 from listeners.database import sql_dir as sql_folder
 from listeners.enqueue import enqueue
@@ -67,6 +67,7 @@ __all__ = [
     "migrate",
     "queries",
     "read_json",
+    "retry_delay",
     "sql_folder",
     "sql_statement",
     "transient",

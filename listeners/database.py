@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import random
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +27,13 @@ CONNECTION_ERRORS: tuple[type[Exception], ...] = (
     asyncpg.InternalClientError,
 )
 CONNECTION_ERRORS_OR_TIMEOUT: tuple[type[Exception], ...] = (TimeoutError, *CONNECTION_ERRORS)
+
+
+def retry_delay(attempt: int, base: float, cap: float) -> float:
+    """Backoff before try number `attempt + 1`: doubles each time up to `cap`, with jitter in its
+    upper half, so a burst of failures does not retry in lockstep (runs, writes, reconnects, boards)."""
+    ceiling = min(cap, base * 2 ** (attempt - 1))
+    return random.uniform(ceiling / 2, ceiling)
 
 
 def transient(exc: BaseException) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Callable
 
@@ -54,8 +53,7 @@ class Notifier:
                 await self._conn.add_listener(CHANNEL, self._heard)
             except database.CONNECTION_ERRORS as exc:
                 failures += 1
-                delay = min(self.settings.reconnect_max_seconds, 0.2 * 2 ** min(failures, 10))
-                delay *= random.uniform(0.5, 1.0)
+                delay = database.retry_delay(min(failures, 10) + 1, 0.2, self.settings.reconnect_max_seconds)
                 log.warning("listener cannot connect (%s); retrying in %.1fs", _short(exc), delay)
                 await self._close()
                 await asyncio.sleep(delay)

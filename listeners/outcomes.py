@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,7 +82,7 @@ class OutcomeWriter:
                     # The close then writes each run's row whole (finish.sql): the record is late, not lost.
                     log.error("could not open the log rows of %d run(s) (%s); they are written when the runs end", len(runs), exc)
                     return
-                await asyncio.sleep(min(2.0, 0.05 * 2**failures) * random.uniform(0.5, 1.0))
+                await asyncio.sleep(database.retry_delay(failures + 1, 0.05, 2.0))
 
     def add(self, outcome: Outcome) -> None:
         self._queue.append(outcome)
@@ -108,7 +107,7 @@ class OutcomeWriter:
             except Exception as exc:  # noqa: BLE001 - sorted below: retried, or split so the rest are written
                 if database.transient(exc):
                     failures += 1
-                    delay = min(5.0, 0.05 * 2**failures) * random.uniform(0.5, 1.0)
+                    delay = database.retry_delay(failures + 1, 0.05, 5.0)
                     log.warning("could not record %d outcome(s) (%s); retrying in %.2fs", len(batch), exc, delay)
                     self._queue = batch + self._queue
                     await asyncio.sleep(delay)

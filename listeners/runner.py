@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -20,6 +19,7 @@ import asyncpg
 import pydantic
 
 from listeners import log_format
+from listeners.database import retry_delay
 from listeners.enqueue import enqueue
 from listeners.outcomes import Outcome, OutcomeWriter
 from listeners.registry import Agent, Context, Event, PermanentError, Skip
@@ -34,13 +34,6 @@ class RunLogger(logging.LoggerAdapter[logging.Logger]):
     def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
         e = self.extra or {}
         return f"[{e['agent']} event={e['event_id']} attempt={e['attempt']}] {msg}", kwargs
-
-
-def retry_delay(attempt: int, base: float, cap: float) -> float:
-    """Backoff before the next attempt: doubles each time up to `cap`, with jitter in its upper half,
-    so a burst of failures does not retry in lockstep."""
-    ceiling = min(cap, base * 2 ** (attempt - 1))
-    return random.uniform(ceiling / 2, ceiling)
 
 
 def _encodes(value: Any) -> bool:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import random
 import time
 from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
 from aiolimiter import AsyncLimiter
+
+from listeners import retry_delay
 
 USER_AGENT = "TalvixWorker/1.0 (job discovery; +https://talvix.app/bot)"
 RETRY_AFTER_CAP_SECONDS = 60.0
@@ -99,5 +100,4 @@ class PoliteClient:
         raise SourceError(f"{self.source}: gave up after {self.attempts} attempts ({last})")
 
     def _backoff(self, attempt: int) -> float:
-        base = self.backoff_seconds * 2 ** (attempt - 1)
-        return random.uniform(base / 2, base)
+        return retry_delay(attempt, self.backoff_seconds, RETRY_AFTER_CAP_SECONDS)
