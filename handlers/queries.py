@@ -217,8 +217,62 @@ async def mark_fit_scores_stale(db: Db, *, user_id: UUID, stale: bool) -> None:
     await db.execute(sql("mark_fit_scores_stale"), user_id, stale)
 
 
-async def fit_candidates(db: Db, *, user_id: UUID | None, rescore: bool, limit: int) -> Rows:
-    return await _fetch(db, "fit_candidates", user_id, rescore, limit)
+async def match_jobs(
+    db: Db,
+    *,
+    user_id: UUID | None,
+    job_ids: list[int] | None,
+    rescore: bool,
+    top_k: int,
+    vector_ranks: list[tuple[UUID, int, int]],
+) -> Rows:
+    """Each eligible user's best top_k candidate jobs, fused from full text and vector_ranks."""
+    users, jobs, ranks = (list(column) for column in zip(*vector_ranks, strict=True)) if vector_ranks else ([], [], [])
+    return await _fetch(db, "match_jobs", user_id, job_ids, rescore, top_k, users, jobs, ranks)
+
+
+async def match_limits(db: Db) -> dict[str, int]:
+    return {r["name"]: r["value"] for r in await _fetch(db, "match_limits")}
+
+
+async def unmatched_jobs(db: Db, *, limit: int) -> list[int]:
+    return [r["id"] for r in await _fetch(db, "unmatched_jobs", limit)]
+
+
+async def lock_delta_pass(conn: asyncpg.Connection[Any]) -> None:
+    await conn.execute(sql("lock_delta_pass"))
+
+
+async def unlock_delta_pass(conn: asyncpg.Connection[Any]) -> None:
+    await conn.execute(sql("unlock_delta_pass"))
+
+
+async def mark_jobs_matched(db: Db, *, job_ids: list[int]) -> None:
+    await db.execute(sql("mark_jobs_matched"), job_ids)
+
+
+async def pgvector_installed(db: Db) -> bool:
+    return bool(await _fetchval(db, "pgvector_installed"))
+
+
+async def vector_ranks(db: Db, *, user_ids: list[UUID], job_ids: list[int] | None, model: str, per_user: int) -> Rows:
+    return await _fetch(db, "vector_ranks", user_ids, job_ids, model, per_user)
+
+
+async def jobs_to_embed(db: Db, *, job_ids: list[int] | None, model: str) -> Rows:
+    return await _fetch(db, "jobs_to_embed", job_ids, model)
+
+
+async def users_to_embed(db: Db, *, user_id: UUID | None, model: str) -> Rows:
+    return await _fetch(db, "users_to_embed", user_id, model)
+
+
+async def save_job_embeddings(db: Db, *, rows: list[dict[str, Any]], model: str) -> None:
+    await db.execute(sql("save_job_embeddings"), rows, model)
+
+
+async def save_user_embeddings(db: Db, *, rows: list[dict[str, Any]], model: str) -> None:
+    await db.execute(sql("save_user_embeddings"), rows, model)
 
 
 async def save_fit_scores(db: Db, *, user_id: UUID, scores: list[dict[str, Any]], model: str) -> asyncpg.Record:

@@ -46,11 +46,11 @@ def free_port() -> int:
 class LocalPostgres:
     """`with LocalPostgres(folder) as pg: pg.dsn` starts (creating if needed) and stops a cluster."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, fast: bool = False) -> None:
+    def __init__(self, data_dir: Path, port: int | None = None, fast: bool = False, bindir: Path | None = None) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.port = port or free_port()
         self.fast = fast  # tests only: no fsync, since the cluster is thrown away
-        self.bindir = find_bindir()
+        self.bindir = bindir or find_bindir()
         self._as_postgres = os.geteuid() == 0
 
     @property

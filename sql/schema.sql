@@ -196,25 +196,6 @@ END$$;
 
 
 --
--- Name: capture_<table oid>_23b2c621e7101a1a(); Type: FUNCTION; Schema: talvix; Owner: -
---
-
-CREATE FUNCTION talvix.capture_<table oid>_23b2c621e7101a1a() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'talvix'
-    AS $$#variable_conflict use_column
-BEGIN
-INSERT INTO talvix.events (agent, payload, user_id, dedup_key, source, run_after)
-           SELECT 'fit_scorer', jsonb_build_object('table', 'public.jobs', 'op', 'INSERT', 'row', r.row_object), r.user_id,
-                  CASE WHEN 't'::boolean THEN 'public.jobs' || ':' || r.row_object::text END, 'public.jobs INSERT', now() + '00:00:01'::interval
-             FROM (SELECT '{}'::jsonb AS row_object, NULL::uuid AS user_id FROM talvix_new AS new WHERE true) r
-           ON CONFLICT (agent, dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running')
-           DO NOTHING;
-RETURN NULL;
-END$$;
-
-
---
 -- Name: capture_<table oid>_bc6f316d0d6b3239(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -1173,6 +1154,21 @@ CREATE TABLE public.job_applications (
 
 
 --
+-- Name: job_embeddings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.job_embeddings (
+    job_id bigint NOT NULL,
+    model text NOT NULL,
+    source_hash text NOT NULL,
+    embedding real[] NOT NULL,
+    embedded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT job_embeddings_embedding_check CHECK (((cardinality(embedding) >= 1) AND (cardinality(embedding) <= 16000))),
+    CONSTRAINT job_embeddings_model_check CHECK (((char_length(model) >= 1) AND (char_length(model) <= 200)))
+);
+
+
+--
 -- Name: job_fit_scores; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1236,6 +1232,8 @@ CREATE TABLE public.jobs (
     role_family text,
     seniority_level text,
     jd_summary text,
+    search tsvector GENERATED ALWAYS AS (((setweight(to_tsvector('english'::regconfig, title), 'A'::"char") || setweight(to_tsvector('english'::regconfig, COALESCE(jd_summary, ''::text)), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, "left"(description, 4000)), 'C'::"char"))) STORED,
+    matched_at timestamp with time zone,
     CONSTRAINT jobs_jd_summary_check CHECK ((char_length(jd_summary) <= 600)),
     CONSTRAINT jobs_platform_check CHECK ((platform = ANY (ARRAY['linkedin'::text, 'indeed'::text, 'greenhouse'::text, 'lever'::text, 'other'::text]))),
     CONSTRAINT jobs_role_family_check CHECK ((role_family = ANY (ARRAY['backend'::text, 'frontend'::text, 'fullstack'::text, 'mobile'::text, 'data_engineering'::text, 'data_science'::text, 'machine_learning'::text, 'devops'::text, 'qa'::text, 'security'::text, 'product'::text, 'design'::text, 'other'::text]))),
@@ -1399,6 +1397,21 @@ CREATE TABLE public.user_connections (
     CONSTRAINT user_connections_platform_check CHECK ((platform = ANY (ARRAY['linkedin'::text, 'indeed'::text]))),
     CONSTRAINT user_connections_session_version_check CHECK ((session_version = ANY (ARRAY[1, 2]))),
     CONSTRAINT user_connections_viewport_check CHECK ((viewport ~ '^[0-9]{3,4}x[0-9]{3,4}$'::text))
+);
+
+
+--
+-- Name: user_embeddings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.user_embeddings (
+    user_id uuid NOT NULL,
+    model text NOT NULL,
+    source_hash text NOT NULL,
+    embedding real[] NOT NULL,
+    embedded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT user_embeddings_embedding_check CHECK (((cardinality(embedding) >= 1) AND (cardinality(embedding) <= 16000))),
+    CONSTRAINT user_embeddings_model_check CHECK (((char_length(model) >= 1) AND (char_length(model) <= 200)))
 );
 
 
@@ -1674,6 +1687,14 @@ ALTER TABLE ONLY public.job_applications
 
 
 --
+-- Name: job_embeddings job_embeddings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_embeddings
+    ADD CONSTRAINT job_embeddings_pkey PRIMARY KEY (job_id);
+
+
+--
 -- Name: job_fit_scores job_fit_scores_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1759,6 +1780,14 @@ ALTER TABLE ONLY public.user_connections
 
 ALTER TABLE ONLY public.user_connections
     ADD CONSTRAINT user_connections_user_id_platform_key UNIQUE (user_id, platform);
+
+
+--
+-- Name: user_embeddings user_embeddings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_embeddings
+    ADD CONSTRAINT user_embeddings_pkey PRIMARY KEY (user_id);
 
 
 --
@@ -1936,6 +1965,20 @@ CREATE INDEX jobs_last_seen_idx ON public.jobs USING btree (last_seen_at);
 
 
 --
+-- Name: jobs_search_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobs_search_idx ON public.jobs USING gin (search);
+
+
+--
+-- Name: jobs_unmatched_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobs_unmatched_idx ON public.jobs USING btree (id) WHERE (matched_at IS NULL);
+
+
+--
 -- Name: notifications_expires_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2076,13 +2119,6 @@ CREATE TRIGGER talvix_document_tailor_update AFTER UPDATE ON public.job_applicat
 
 
 --
--- Name: jobs talvix_fit_scorer_insert; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER talvix_fit_scorer_insert AFTER INSERT ON public.jobs REFERENCING NEW TABLE AS talvix_new FOR EACH STATEMENT EXECUTE FUNCTION talvix.capture_<table oid>_23b2c621e7101a1a();
-
-
---
 -- Name: resumes talvix_fit_scorer_update; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2184,6 +2220,14 @@ ALTER TABLE ONLY public.job_applications
 
 
 --
+-- Name: job_embeddings job_embeddings_job_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_embeddings
+    ADD CONSTRAINT job_embeddings_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.jobs(id) ON DELETE CASCADE;
+
+
+--
 -- Name: job_fit_scores job_fit_scores_job_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2237,6 +2281,14 @@ ALTER TABLE ONLY public.user_company_prefs
 
 ALTER TABLE ONLY public.user_connections
     ADD CONSTRAINT user_connections_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+
+--
+-- Name: user_embeddings user_embeddings_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_embeddings
+    ADD CONSTRAINT user_embeddings_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 
 --
@@ -2321,6 +2373,12 @@ CREATE POLICY fit_scores_own ON public.job_fit_scores FOR SELECT TO authenticate
 --
 
 ALTER TABLE public.job_applications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: job_embeddings; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.job_embeddings ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: job_fit_scores; Type: ROW SECURITY; Schema: public; Owner: -
@@ -2424,6 +2482,12 @@ ALTER TABLE public.user_company_prefs ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.user_connections ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: user_embeddings; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.user_embeddings ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: user_oauth_tokens; Type: ROW SECURITY; Schema: public; Owner: -
@@ -2541,13 +2605,6 @@ REVOKE ALL ON FUNCTION talvix.capture_<table oid>_6d8016352bc2ab13() FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION talvix.capture_<table oid>_9baff487738efb9e() FROM PUBLIC;
-
-
---
--- Name: FUNCTION capture_<table oid>_23b2c621e7101a1a(); Type: ACL; Schema: talvix; Owner: -
---
-
-REVOKE ALL ON FUNCTION talvix.capture_<table oid>_23b2c621e7101a1a() FROM PUBLIC;
 
 
 --
@@ -2755,6 +2812,13 @@ GRANT UPDATE(status) ON TABLE public.job_applications TO authenticated;
 --
 
 GRANT UPDATE(review_decision) ON TABLE public.job_applications TO authenticated;
+
+
+--
+-- Name: TABLE job_embeddings; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.job_embeddings TO service_role;
 
 
 --
@@ -2986,6 +3050,13 @@ GRANT SELECT(created_at) ON TABLE public.user_connections TO authenticated;
 --
 
 GRANT SELECT(updated_at) ON TABLE public.user_connections TO authenticated;
+
+
+--
+-- Name: TABLE user_embeddings; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.user_embeddings TO service_role;
 
 
 --

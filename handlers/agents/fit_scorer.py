@@ -1,9 +1,17 @@
 """fit_scorer: new jobs (or a user's new resume, or auto-apply switched on) → job_fit_scores, and a
 queued job_applications row for every score that reaches the user's threshold.
 
-A bulk insert of jobs is one event (the watch gives every row the same dedup key); the run first
-releases that key, so jobs arriving while it scores queue one more run instead of being missed.
-No-Think for incremental batches, Think for a user's full rescan. Several jobs per model call.
+Two modes:
+
+* delta, {"mode": "delta"}, queued by jd_cleaner once it has read every new job: every job in no
+  pass yet, for every eligible user, in one pass. The matcher (skills/matcher.py) ranks the new
+  jobs for all users in one statement and only each user's best `fit_match_top_k` reach the model
+  (No-Think); then the jobs are marked matched. One delta pass runs at a time, across workers.
+* full, a user's rescan, when their resume is parsed or auto-apply is switched on (watches), or
+  {"mode": "full", "user_id": …} by hand: their best `fit_rescan_top_k` of every active job, Think.
+
+Several jobs per model call. The run first releases its dedup key, so work arriving while it scores
+queues one more run instead of being missed.
 """
 
 from __future__ import annotations
@@ -19,15 +27,16 @@ import pydantic
 
 from handlers import queries
 from handlers.agents.resume_intelligence import mentioned
-from handlers.skills import llm
+from handlers.skills import llm, matcher
 from listeners import Context, PermanentError, WatchPayload, agent
 
 JOBS_PER_CALL = 8
-PAGE = 400
+DELTA_PAGE = 10_000  # jobs ranked per statement; a bigger delta is a few statements in the same pass
 
 
 Label = Literal["strong", "good", "fair", "weak"]
 Recommendation = Literal["apply", "consider", "skip"]
+Mode = Literal["delta", "full"]
 
 
 class JobFit(pydantic.BaseModel):
@@ -94,67 +103,99 @@ def batches(rows: list[Any], size: int) -> list[list[Any]]:
     return [chunk for chunk in iter(lambda: list(islice(it, size)), [])]
 
 
-def scope(payload: dict[str, Any]) -> tuple[UUID | None, bool]:
-    """(user to rescan fully, or None for new jobs across all users; whether it is a full rescan)."""
+def scope(payload: dict[str, Any]) -> tuple[UUID | None, Mode]:
+    """(the user to rescan, or None for every eligible user; the mode)."""
+    if payload.get("mode") == "delta":
+        return None, "delta"
+    if payload.get("mode") == "full":  # enqueued by hand: {"mode": "full", "user_id": …}
+        return (UUID(str(payload["user_id"])) if payload.get("user_id") else None), "full"
     try:
         event = WatchPayload.model_validate(payload)
     except pydantic.ValidationError:
-        if payload.get("mode") == "full":  # enqueued by hand: {"mode": "full", "user_id": …}
-            return (UUID(payload["user_id"]) if payload.get("user_id") else None), True
-        raise PermanentError(f"fit_scorer cannot read payload keys {sorted(payload)}") from None
-    if event.table == "public.jobs":
-        return None, False
+        raise PermanentError(
+            f"fit_scorer cannot read payload keys {sorted(payload)}: expected a watch event or a mode of 'delta' or 'full'"
+        ) from None
+    if event.table == "public.jobs":  # a watch an admin attached to jobs: treated as a delta pass
+        return None, "delta"
     user = event.row.get("user_id") or (event.row.get("id") if event.table == "public.users" else None)
     if user is None:
         raise PermanentError(f"fit_scorer got an event from {event.table} without a user")
-    return UUID(str(user)), True
+    return UUID(str(user)), "full"
+
+
+async def score(ctx: Context, candidates: list[Any], *, thinking: bool, usage: dict[str, Any]) -> None:
+    """Ask the model about each user's candidates, JOBS_PER_CALL at a time, and save the scores."""
+    settings = llm.load_llm_settings()
+    by_user: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
+    for row in candidates:
+        by_user[row["user_id"]].append(dict(row))
+    for uid, jobs in by_user.items():
+        summary = jobs[0]["summary"]
+        for batch in batches(jobs, JOBS_PER_CALL):
+            completion = await llm.complete(
+                settings,
+                "fit_scorer",
+                role="Job fit assessor",
+                instructions=instructions(summary, batch),
+                output=FitScores,
+                thinking=thinking,
+                offline=functools.partial(offline_scores, summary, batch),
+            )
+            fits = {f.job_id: f for f in completion.value.scores}
+            asked = {j["job_id"] for j in batch}
+            if set(fits) != asked:
+                raise llm.LLMOutputError(
+                    f"{completion.metadata['model']} scored jobs {sorted(fits)} but was asked for {sorted(asked)}"
+                )
+            result = await queries.save_fit_scores(
+                ctx.db, user_id=uid, scores=[fits[j].model_dump() for j in sorted(asked)], model=completion.metadata["model"]
+            )
+            usage["calls"] += 1
+            usage["scored"] += result["scored"]
+            usage["total_tokens"] += completion.metadata.get("total_tokens") or 0
+            usage["queued_applications"] += result["queued"]
+            usage.update(
+                model=completion.metadata["model"],
+                offline=completion.metadata["offline"],
+                thinking=completion.metadata["thinking"],
+            )
 
 
 @agent("fit_scorer", concurrency=2, timeout=900, max_attempts=3, setup=llm.prepare)
 async def fit_scorer(ctx: Context) -> int:
     await ctx.release_dedup_key()
-    user_id, full = scope(ctx.payload)
-    settings = llm.load_llm_settings()
-    usage: dict[str, Any] = {"calls": 0, "total_tokens": 0, "queued_applications": 0}
-    processed = 0
-    while True:
-        rows = [dict(r) for r in await queries.fit_candidates(ctx.db, user_id=user_id, rescore=full, limit=PAGE)]
-        by_user: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
-        for row in rows:
-            by_user[row["user_id"]].append(row)
-        for uid, jobs in by_user.items():
-            summary = jobs[0]["summary"]
-            for batch in batches(jobs, JOBS_PER_CALL):
-                completion = await llm.complete(
-                    settings,
-                    "fit_scorer",
-                    role="Job fit assessor",
-                    instructions=instructions(summary, batch),
-                    output=FitScores,
-                    thinking=full,
-                    offline=functools.partial(offline_scores, summary, batch),
-                )
-                fits = {f.job_id: f for f in completion.value.scores}
-                asked = {j["job_id"] for j in batch}
-                if set(fits) != asked:
-                    raise llm.LLMOutputError(
-                        f"{completion.metadata['model']} scored jobs {sorted(fits)} but was asked for {sorted(asked)}"
-                    )
-                result = await queries.save_fit_scores(
-                    ctx.db, user_id=uid, scores=[fits[j].model_dump() for j in sorted(asked)], model=completion.metadata["model"]
-                )
-                usage["calls"] += 1
-                usage["total_tokens"] += completion.metadata.get("total_tokens") or 0
-                usage["queued_applications"] += result["queued"]
-                usage.update(
-                    model=completion.metadata["model"],
-                    offline=completion.metadata["offline"],
-                    thinking=completion.metadata["thinking"],
-                )
-        processed += len(rows)
-        if full or len(rows) < PAGE:
-            break
-    if user_id is not None:
-        await queries.mark_fit_scores_stale(ctx.db, user_id=user_id, stale=False)
-    ctx.metadata.update(usage)
-    return processed
+    user_id, mode = scope(ctx.payload)
+    limits = await queries.match_limits(ctx.db)
+    usage: dict[str, Any] = {"mode": mode, "calls": 0, "scored": 0, "total_tokens": 0, "queued_applications": 0}
+    if mode == "full":
+        found = await matcher.candidates(
+            ctx.db, user_id=user_id, job_ids=None, rescore=True, top_k=limits["fit_rescan_top_k"], metadata=ctx.metadata
+        )
+        await score(ctx, found, thinking=True, usage=usage)
+        if user_id is not None:
+            await queries.mark_fit_scores_stale(ctx.db, user_id=user_id, stale=False)
+        ctx.metadata.update(usage, candidates=len(found), users=len({r["user_id"] for r in found}))
+        return len(found)
+    matched = 0
+    candidates = 0
+    users: set[UUID] = set()
+    lock = await ctx.db.acquire()
+    try:
+        await queries.lock_delta_pass(lock)
+        while job_ids := await queries.unmatched_jobs(ctx.db, limit=DELTA_PAGE):
+            found = await matcher.candidates(
+                ctx.db, user_id=None, job_ids=job_ids, rescore=False, top_k=limits["fit_match_top_k"], metadata=ctx.metadata
+            )
+            await score(ctx, found, thinking=False, usage=usage)
+            await queries.mark_jobs_matched(ctx.db, job_ids=job_ids)
+            matched += len(job_ids)
+            candidates += len(found)
+            users |= {r["user_id"] for r in found}
+        await queries.unlock_delta_pass(lock)
+    except BaseException:
+        lock.terminate()  # the session ends, and the lock with it: never back in the pool still held
+        raise
+    finally:
+        await ctx.db.release(lock)
+    ctx.metadata.update(usage, jobs=matched, candidates=candidates, users=len(users))
+    return matched

@@ -1,8 +1,9 @@
 """jd_cleaner: read each new job's description once: its required and nice-to-have skills
 (`job_skills`), role family, seniority, work mode and a short summary, for matching and scoring.
 
-Triggered by every batch of new jobs (one event per INSERT statement, like fit_scorer), it works
-through every job not cleaned yet, `BATCH` jobs per model call. Boilerplate (equal-opportunity
+Triggered by every batch of new jobs (one event per INSERT statement), it works through every
+job not cleaned yet, `BATCH` jobs per model call, and when none is left it queues fit_scorer's delta
+pass, so new jobs are scored with what was read here. Boilerplate (equal-opportunity
 statements, "how to apply", benefits lists) is cut without the model first, and the text is
 capped, so a call carries only what says something about the job. The model is No-Think; its
 answer must fit the schema's allowed values (pydantic, then the table's CHECKs), and offline a
@@ -209,6 +210,8 @@ async def jd_cleaner(ctx: Context) -> int:
         ctx.metadata.update(model=completion.metadata["model"], offline=completion.metadata["offline"])
     if len(jobs) == MAX_JOBS_PER_RUN:
         await ctx.enqueue("jd_cleaner", {}, dedup_key="jd_cleaner:more")
+    elif jobs:  # every new job is read: score them for every user, in one delta pass
+        await ctx.enqueue("fit_scorer", {"mode": "delta"}, dedup_key="fit_scorer:delta")
     ctx.metadata.update(jobs=len(jobs), **usage)
     return len(jobs)
 

@@ -23,10 +23,10 @@ from typing import Any
 import aiohttp
 
 from handlers import queries
-from handlers.discovery.client import PoliteClient, SourceError
 from handlers.discovery.postings import Posting
 from handlers.discovery.sources import DiscoverySettings, Source, Target, configured
 from handlers.skills import storage
+from handlers.skills.http_client import PoliteClient, ServiceError
 from listeners import Context, PermanentError, Skip, agent, load
 
 SCHEDULE = "job_discovery_schedule"
@@ -44,7 +44,7 @@ async def read_board(
     session: aiohttp.ClientSession, board: Source, targets: list[Target], limit: int, settings: DiscoverySettings
 ) -> tuple[list[Posting], int, int]:
     """Everything one board lists for the targets: (postings, malformed items, requests made).
-    Raises SourceError when the board cannot be read at all."""
+    Raises ServiceError when the board cannot be read at all."""
     client = PoliteClient(
         session,
         board.name,
@@ -130,7 +130,7 @@ async def job_discovery(ctx: Context) -> int:
     malformed = requests = 0
     unique: dict[str, Posting] = {}
     for board, result in zip(boards, results, strict=True):
-        if isinstance(result, SourceError):
+        if isinstance(result, ServiceError):
             failures[board.name] = str(result)[:500]
             ctx.log.warning("source %s failed: %s", board.name, result)
             continue

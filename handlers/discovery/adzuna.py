@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.discovery.client import PoliteClient, SourceError
 from handlers.discovery.postings import Posting, number, text
 from handlers.discovery.remotive import parse_date
 from handlers.discovery.sources import Found, Target
+from handlers.skills.http_client import PoliteClient, ServiceError
 
 PER_PAGE = 50
 
@@ -42,7 +42,7 @@ class Adzuna:
             }
             _, _, body = await client.get(f"{self.base_url}/v1/api/jobs/{self.country}/search/{page}", params)
             if not isinstance(body, dict) or not isinstance(body.get("results"), list):
-                raise SourceError(f"adzuna: unexpected answer {str(body)[:120]!r}")
+                raise ServiceError(f"adzuna: unexpected answer {str(body)[:120]!r}")
             results = body["results"]
             for item in results:
                 posting = self.posting(item)

@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 
 from defusedxml import DefusedXmlException, ElementTree
 
-from handlers.discovery.client import PoliteClient, SourceError
 from handlers.discovery.postings import Posting, strings, text
 from handlers.discovery.remotive import parse_date
 from handlers.discovery.sources import Found, Target
 from handlers.discovery.titles import matches
+from handlers.skills.http_client import PoliteClient, ServiceError
 
 DC = "{http://purl.org/dc/elements/1.1/}"
 
@@ -58,7 +58,7 @@ class Feed:
 
     def parse_json(self, body: dict[str, Any]) -> Found:
         if not str(body.get("version", "")).startswith("https://jsonfeed.org/version/") or not isinstance(body.get("items"), list):
-            raise SourceError(f"{self.name}: not a JSON Feed")
+            raise ServiceError(f"{self.name}: not a JSON Feed")
         found = Found()
         for item in body["items"]:
             full_title, url = (text(item, "title"), text(item, "url")) if isinstance(item, dict) else (None, None)
@@ -92,7 +92,7 @@ class Feed:
         try:
             root = ElementTree.fromstring(document)
         except (ElementTree.ParseError, DefusedXmlException) as exc:  # entities and DTDs are refused, not expanded
-            raise SourceError(f"{self.name}: not a usable RSS feed ({type(exc).__name__}: {exc})") from None
+            raise ServiceError(f"{self.name}: not a usable RSS feed ({type(exc).__name__}: {exc})") from None
         found = Found()
         for item in root.iter("item"):
             title_text, link = item.findtext("title"), item.findtext("link")

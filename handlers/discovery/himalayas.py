@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from handlers.discovery.client import PoliteClient, SourceError
 from handlers.discovery.postings import Posting, city_in, html_to_text, number, strings, text
 from handlers.discovery.sources import Found, Target
+from handlers.skills.http_client import PoliteClient, ServiceError
 
 PAGE = 20
 
@@ -38,7 +38,7 @@ class Himalayas:
         while seen < limit:
             _, _, body = await client.get(f"{self.base_url}/jobs/api/search", {"q": target.role, "page": page})
             if not isinstance(body, dict) or not isinstance(body.get("jobs"), list):
-                raise SourceError(f"himalayas: unexpected answer {str(body)[:120]!r}")
+                raise ServiceError(f"himalayas: unexpected answer {str(body)[:120]!r}")
             for item in body["jobs"]:
                 posting = self.posting(item)
                 if posting is None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from handlers.discovery.client import PoliteClient, SourceError
 from handlers.discovery.postings import Posting, city_in, html_to_text, strings, text
 from handlers.discovery.sources import Found, Target
 from handlers.discovery.titles import matches
+from handlers.skills.http_client import PoliteClient, ServiceError
 
 ANYWHERE = ("worldwide", "anywhere", "global")
 
@@ -47,7 +47,7 @@ class Remotive:
         if self._all is None:
             _, _, body = await client.get(f"{self.base_url}/api/remote-jobs")
             if not isinstance(body, dict) or not isinstance(body.get("jobs"), list):
-                raise SourceError(f"remotive: unexpected answer {str(body)[:120]!r}")
+                raise ServiceError(f"remotive: unexpected answer {str(body)[:120]!r}")
             self._all = Found()
             for item in body["jobs"]:
                 posting = self.posting(item)

@@ -13,8 +13,8 @@ from typing import Annotated, Protocol
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from handlers.discovery.client import PoliteClient
 from handlers.discovery.postings import Posting
+from handlers.skills.http_client import PoliteClient
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ their public documentation): a scrape_runs row in, jobs out, politely, and whate
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,26 +12,10 @@ import pytest
 
 from handlers.agents.job_discovery import next_run
 from listeners import REGISTRY
+from tests.integration.conftest import ADZUNA_ID
 from tests.support.job_board_apis import JobBoardAPIs
 from tests.support.waiting import wait_for
 from tests.support.workers import running_worker
-
-ADZUNA_ID, ADZUNA_KEY = "talvix-test-app", "talvix-test-key"
-
-
-@pytest.fixture
-async def boards(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[JobBoardAPIs]:
-    apis = JobBoardAPIs(adzuna_app_id=ADZUNA_ID, adzuna_app_key=ADZUNA_KEY)
-    runner = await apis.start()
-    for name in ("REMOTIVE", "HIMALAYAS", "ADZUNA"):
-        monkeypatch.setenv(f"TALVIX_DISCOVERY_{name}_URL", apis.origin)
-    monkeypatch.setenv("ADZUNA_APP_ID", ADZUNA_ID)
-    monkeypatch.setenv("ADZUNA_APP_KEY", ADZUNA_KEY)
-    monkeypatch.setenv("TALVIX_DISCOVERY_FEEDS", f"{apis.origin}/feeds/jobs.rss,{apis.origin}/feeds/jobs.json")
-    monkeypatch.setenv("TALVIX_DISCOVERY_BACKOFF_SECONDS", "0.05")
-    monkeypatch.setenv("STORAGE_ROOT", str(tmp_path / "storage"))
-    yield apis
-    await runner.cleanup()
 
 
 async def discover(db: asyncpg.Connection, database_url: str, sources: list[str] | None = None) -> asyncpg.Record:

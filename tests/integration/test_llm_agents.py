@@ -12,6 +12,7 @@ import pytest
 
 from handlers.agents.resume_intelligence import offline_summary
 from handlers.skills.llm import OFFLINE_MODEL
+from listeners import enqueue
 from listeners.registry import REGISTRY
 from tests.support.llm_standin import Slow, StandIn
 from tests.support.waiting import wait_for
@@ -238,7 +239,10 @@ def score_jobs_in_prompt(body: dict) -> dict:
 
 
 async def score_until_settled(db: asyncpg.Connection, database_url: str) -> None:
-    """Run a worker serving fit_scorer until its events are settled."""
+    """Do what jd_cleaner does once it has read the new jobs (mark them read, queue the delta pass),
+    then run a worker serving fit_scorer until its events are settled."""
+    await db.execute("UPDATE jobs SET jd_cleaned = true WHERE NOT jd_cleaned")
+    await enqueue(db, "fit_scorer", {"mode": "delta"}, dedup_key="fit_scorer:delta")
     async with running_worker(database_url, **serving("fit_scorer")):
         await wait_for(lambda: settled(db, "fit_scorer"), timeout=60, message="fit scoring finished")
 
@@ -271,8 +275,8 @@ async def test_bulk_jobs_insert_scores_in_batches_and_queues_applications(
         "SELECT 'fp' || i, 'Backend Engineer ' || i, CASE WHEN i = 3 THEN 'EvilCorp' ELSE 'Co' || i END, "
         "'https://jobs.example/' || i, 'greenhouse', 'python postgres' FROM generate_series(1, 20) i"
     )
-    # One bulk insert, one event.
-    assert await db.fetchval("SELECT count(*) FROM talvix.events WHERE agent = 'fit_scorer'") == 1
+    # One bulk insert, one event (for jd_cleaner, which queues the scorer's delta pass when done).
+    assert await db.fetchval("SELECT count(*) FROM talvix.events WHERE agent = 'jd_cleaner'") == 1
     await score_until_settled(db, database_url)
     assert await db.fetchval("SELECT status FROM talvix.events WHERE agent = 'fit_scorer'") == "completed"
     # The blacklisted company's job never reached the model; the rest went 8 at most per call, No-Think.
@@ -292,7 +296,7 @@ async def test_bulk_jobs_insert_scores_in_batches_and_queues_applications(
     assert metadata["calls"] == len(provider.requests) and metadata["queued_applications"] == len(queued)
 
 
-async def test_model_skipping_a_job_fails_the_run_without_partial_rows(
+async def test_model_skipping_a_job_fails_the_run_and_the_next_pass_scores_its_jobs(
     provider: StandIn, db: asyncpg.Connection, database_url: str
 ) -> None:
     await make_candidate(db)
@@ -305,6 +309,12 @@ async def test_model_skipping_a_job_fails_the_run_without_partial_rows(
     event = await db.fetchrow("SELECT status, last_error FROM talvix.events WHERE agent = 'fit_scorer'")
     assert event["status"] == "failed" and "but was asked for" in event["last_error"]
     assert await db.fetchval("SELECT count(*) FROM job_fit_scores") == 0
+    # The failed pass left its jobs unmatched: the next delta pass scores them.
+    assert await db.fetchval("SELECT count(*) FROM jobs WHERE matched_at IS NULL") == 3
+    provider.reply(score_jobs_in_prompt)
+    await score_until_settled(db, database_url)
+    assert await db.fetchval("SELECT count(*) FROM job_fit_scores") == 3
+    assert await db.fetchval("SELECT count(*) FROM jobs WHERE matched_at IS NULL") == 0
 
 
 async def test_offline_pipeline_resume_to_queued_application(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.discovery.client import retry_after_seconds
 from handlers.discovery.postings import Posting, canonical_city, canonical_company, fingerprint, html_to_text
+from handlers.skills.http_client import retry_after_seconds
 
 
 def test_the_same_job_on_two_boards_has_one_fingerprint() -> None:
