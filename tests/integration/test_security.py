@@ -31,6 +31,8 @@ USER_TABLES = [
     "scrape_runs",
     "baseline_scrape_targets",
     "job_skills",
+    "job_embeddings",
+    "user_embeddings",
 ]
 
 
