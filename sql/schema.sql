@@ -506,6 +506,19 @@ $$;
 
 
 --
+-- Name: learning_signal_expires_at(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.learning_signal_expires_at() RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$
+    SELECT now() + make_interval(days => coalesce(
+        (SELECT value FROM talvix.limits WHERE name = 'learning_signal_retention_days'), 30))
+$$;
+
+
+--
 -- Name: mark_submitting(uuid, boolean); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -559,6 +572,52 @@ CREATE FUNCTION talvix.notify_events() RETURNS trigger
     AS $$
 BEGIN
     PERFORM pg_notify('talvix_events', a.agent) FROM (SELECT DISTINCT agent FROM talvix_new_events) a;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: record_application_signal(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.record_application_signal() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'talvix', 'public'
+    AS $$
+DECLARE
+    kinds text[] := '{}';
+    facts jsonb;
+BEGIN
+    IF NEW.auto_status IS DISTINCT FROM OLD.auto_status THEN
+        kinds := kinds || CASE NEW.auto_status
+            WHEN 'submitted' THEN 'application_submitted'
+            WHEN 'failed_captcha' THEN 'apply_failed_captcha'
+            WHEN 'failed_session' THEN 'apply_failed_session'
+            WHEN 'failed_not_found' THEN 'apply_failed_not_found' END;
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        kinds := kinds || CASE NEW.status
+            WHEN 'callback' THEN 'callback_received'
+            WHEN 'interview' THEN 'interview_received'
+            WHEN 'offer' THEN 'offer_received'
+            WHEN 'rejected' THEN 'rejection_received'
+            WHEN 'ghosted' THEN 'ghosted' END;
+    END IF;
+    kinds := array_remove(kinds, NULL);
+    IF cardinality(kinds) = 0 THEN
+        RETURN NULL;
+    END IF;
+    SELECT jsonb_build_object(
+               'application_id', NEW.id, 'job_id', NEW.job_id, 'platform', NEW.platform, 'method', NEW.method,
+               'fit_score_at_apply', NEW.fit_score_at_apply, 'tailored', NEW.tailored_resume_path IS NOT NULL,
+               'dream', EXISTS (SELECT 1 FROM public.user_company_prefs p
+                                 WHERE p.user_id = NEW.user_id AND p.pref_type = 'dream' AND lower(p.company) = lower(j.company)),
+               'auto_status', NEW.auto_status, 'status', NEW.status)
+      INTO facts
+      FROM (SELECT NULL) one LEFT JOIN public.jobs j ON j.id = NEW.job_id;
+    INSERT INTO public.learning_signals (user_id, signal_type, context)
+    SELECT NEW.user_id, k, facts FROM unnest(kinds) k;
     RETURN NULL;
 END;
 $$;
@@ -1118,6 +1177,47 @@ ALTER TABLE public.baseline_scrape_targets ALTER COLUMN id ADD GENERATED ALWAYS 
 
 
 --
+-- Name: calibration_runs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.calibration_runs (
+    id bigint NOT NULL,
+    run_type text NOT NULL,
+    run_date date NOT NULL,
+    status text NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    window_end timestamp with time zone NOT NULL,
+    signal_count integer DEFAULT 0 NOT NULL,
+    weights_changed jsonb DEFAULT '{}'::jsonb NOT NULL,
+    findings jsonb DEFAULT '{}'::jsonb NOT NULL,
+    top_finding text,
+    error_message text,
+    duration_ms integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT calibration_runs_duration_ms_check CHECK ((duration_ms >= 0)),
+    CONSTRAINT calibration_runs_error_message_check CHECK ((char_length(error_message) <= 500)),
+    CONSTRAINT calibration_runs_run_type_check CHECK ((run_type = ANY (ARRAY['daily'::text, 'weekly'::text]))),
+    CONSTRAINT calibration_runs_signal_count_check CHECK ((signal_count >= 0)),
+    CONSTRAINT calibration_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'completed'::text, 'skipped_insufficient_data'::text, 'failed'::text]))),
+    CONSTRAINT calibration_runs_top_finding_check CHECK ((char_length(top_finding) <= 500))
+);
+
+
+--
+-- Name: calibration_runs_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.calibration_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.calibration_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: job_applications; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1253,6 +1353,54 @@ ALTER TABLE public.jobs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+
+--
+-- Name: learning_signals; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.learning_signals (
+    id bigint NOT NULL,
+    user_id uuid,
+    signal_type text NOT NULL,
+    context jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone DEFAULT talvix.learning_signal_expires_at() NOT NULL,
+    CONSTRAINT learning_signals_context_check CHECK ((jsonb_typeof(context) = 'object'::text)),
+    CONSTRAINT learning_signals_signal_type_check CHECK ((signal_type = ANY (ARRAY['application_submitted'::text, 'apply_failed_captcha'::text, 'apply_failed_session'::text, 'apply_failed_not_found'::text, 'callback_received'::text, 'interview_received'::text, 'offer_received'::text, 'rejection_received'::text, 'ghosted'::text, 'followup_email_sent'::text, 'followup_replied'::text, 'li_connection_sent'::text, 'li_connection_accepted'::text, 'li_connection_declined'::text])))
+);
+
+
+--
+-- Name: learning_signals_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.learning_signals ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.learning_signals_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: model_weights; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.model_weights (
+    weight_name text NOT NULL,
+    weight_value numeric(8,4) NOT NULL,
+    min_value numeric(8,4) NOT NULL,
+    max_value numeric(8,4) NOT NULL,
+    note text,
+    updated_by text DEFAULT 'migration 029'::text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT model_weights_check CHECK ((min_value <= max_value)),
+    CONSTRAINT model_weights_check1 CHECK (((weight_value >= min_value) AND (weight_value <= max_value))),
+    CONSTRAINT model_weights_weight_name_check CHECK ((weight_name ~ '^[a-z][a-z0-9_]{0,62}$'::text))
 );
 
 
@@ -1460,7 +1608,7 @@ CREATE TABLE public.users (
     auto_apply_activated_at timestamp with time zone,
     auto_apply_paused boolean DEFAULT false NOT NULL,
     auto_apply_paused_reason text,
-    fit_score_threshold integer DEFAULT 75 NOT NULL,
+    fit_score_threshold integer,
     daily_apply_limit integer DEFAULT 10 NOT NULL,
     monthly_apply_limit integer DEFAULT 250 NOT NULL,
     daily_apply_count integer DEFAULT 0 NOT NULL,
@@ -1671,6 +1819,22 @@ ALTER TABLE ONLY public.baseline_scrape_targets
 
 
 --
+-- Name: calibration_runs calibration_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.calibration_runs
+    ADD CONSTRAINT calibration_runs_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: calibration_runs calibration_runs_run_type_run_date_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.calibration_runs
+    ADD CONSTRAINT calibration_runs_run_type_run_date_key UNIQUE (run_type, run_date);
+
+
+--
 -- Name: job_applications job_applications_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1724,6 +1888,22 @@ ALTER TABLE ONLY public.jobs
 
 ALTER TABLE ONLY public.jobs
     ADD CONSTRAINT jobs_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: learning_signals learning_signals_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.learning_signals
+    ADD CONSTRAINT learning_signals_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: model_weights model_weights_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.model_weights
+    ADD CONSTRAINT model_weights_pkey PRIMARY KEY (weight_name);
 
 
 --
@@ -1979,6 +2159,34 @@ CREATE INDEX jobs_unmatched_idx ON public.jobs USING btree (id) WHERE (matched_a
 
 
 --
+-- Name: learning_signals_created_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX learning_signals_created_idx ON public.learning_signals USING btree (created_at);
+
+
+--
+-- Name: learning_signals_expires_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX learning_signals_expires_idx ON public.learning_signals USING btree (expires_at);
+
+
+--
+-- Name: learning_signals_user_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX learning_signals_user_idx ON public.learning_signals USING btree (user_id, created_at);
+
+
+--
+-- Name: notifications_coach_once_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX notifications_coach_once_idx ON public.notifications USING btree (user_id, ((metadata ->> 'coach_date'::text))) WHERE (event_type = 'coach_message'::text);
+
+
+--
 -- Name: notifications_expires_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2067,6 +2275,13 @@ CREATE TRIGGER agent_logs_roll_up_inserts AFTER INSERT ON public.agent_logs FOR 
 --
 
 CREATE TRIGGER agent_logs_roll_up_updates AFTER UPDATE ON public.agent_logs REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION talvix.roll_up_finished_runs();
+
+
+--
+-- Name: job_applications job_applications_learning_signals; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER job_applications_learning_signals AFTER UPDATE OF auto_status, status ON public.job_applications FOR EACH ROW WHEN (((old.auto_status IS DISTINCT FROM new.auto_status) OR (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION talvix.record_application_signal();
 
 
 --
@@ -2252,6 +2467,14 @@ ALTER TABLE ONLY public.job_skills
 
 
 --
+-- Name: learning_signals learning_signals_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.learning_signals
+    ADD CONSTRAINT learning_signals_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE SET NULL;
+
+
+--
 -- Name: notifications notifications_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2341,6 +2564,12 @@ CREATE POLICY applications_own_update ON public.job_applications FOR UPDATE TO a
 ALTER TABLE public.baseline_scrape_targets ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: calibration_runs; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.calibration_runs ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: user_company_prefs company_prefs_own; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -2411,6 +2640,18 @@ ALTER TABLE public.jobs ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY jobs_read ON public.jobs FOR SELECT TO authenticated USING (true);
 
+
+--
+-- Name: learning_signals; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.learning_signals ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: model_weights; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.model_weights ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: notifications; Type: ROW SECURITY; Schema: public; Owner: -
@@ -2657,11 +2898,26 @@ REVOKE ALL ON FUNCTION talvix.delete_expired(batch integer) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION learning_signal_expires_at(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.learning_signal_expires_at() FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.learning_signal_expires_at() TO service_role;
+
+
+--
 -- Name: FUNCTION mark_submitting(p_application uuid, p_linkedin boolean); Type: ACL; Schema: talvix; Owner: -
 --
 
 REVOKE ALL ON FUNCTION talvix.mark_submitting(p_application uuid, p_linkedin boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION talvix.mark_submitting(p_application uuid, p_linkedin boolean) TO service_role;
+
+
+--
+-- Name: FUNCTION record_application_signal(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.record_application_signal() FROM PUBLIC;
 
 
 --
@@ -2772,6 +3028,20 @@ GRANT ALL ON SEQUENCE public.baseline_scrape_targets_id_seq TO service_role;
 
 
 --
+-- Name: TABLE calibration_runs; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.calibration_runs TO service_role;
+
+
+--
+-- Name: SEQUENCE calibration_runs_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.calibration_runs_id_seq TO service_role;
+
+
+--
 -- Name: TABLE job_applications; Type: ACL; Schema: public; Owner: -
 --
 
@@ -2850,6 +3120,27 @@ GRANT SELECT ON TABLE public.jobs TO authenticated;
 --
 
 GRANT ALL ON SEQUENCE public.jobs_id_seq TO service_role;
+
+
+--
+-- Name: TABLE learning_signals; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.learning_signals TO service_role;
+
+
+--
+-- Name: SEQUENCE learning_signals_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.learning_signals_id_seq TO service_role;
+
+
+--
+-- Name: TABLE model_weights; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.model_weights TO service_role;
 
 
 --

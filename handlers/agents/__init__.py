@@ -3,7 +3,9 @@
 from handlers.agents import (  # noqa: F401  (each import registers its agent)
     apply_recovery,
     auto_apply,
+    daily_coach,
     document_tailor,
+    feedback_calibrator,
     fit_scorer,
     jd_cleaner,
     job_discovery,

@@ -33,6 +33,9 @@ USER_TABLES = [
     "job_skills",
     "job_embeddings",
     "user_embeddings",
+    "learning_signals",
+    "model_weights",
+    "calibration_runs",
 ]
 
 
