@@ -1,6 +1,8 @@
 -- Store one batch of scores and queue an application for each that reaches the user's threshold
 -- with an 'apply' recommendation — in one statement, so scores and queued applications never
--- disagree. The queued insert is what triggers tailoring and applying.
+-- disagree. The queued insert is what triggers tailoring and applying. Only a user on a paid plan
+-- gets queued applications (the free plan has no auto-apply); `held_back` counts the ones a user
+-- without one would have had.
 -- $1 user id, $2 the batch as JSON [{job_id, score, label, recommendation, reasons, missing_skills}], $3 model
 WITH scored AS (
     INSERT INTO public.job_fit_scores AS s (user_id, job_id, score, label, recommendation, reasons, missing_skills, model)
@@ -20,7 +22,11 @@ WITH scored AS (
       JOIN public.users u ON u.id = sc.user_id
       JOIN public.jobs j ON j.id = sc.job_id
      WHERE sc.recommendation = 'apply' AND sc.score >= u.fit_score_threshold
+       AND talvix.on_paid_plan(u.tier, u.subscription_expires_at)
     ON CONFLICT (user_id, job_id) DO NOTHING
     RETURNING id
 )
-SELECT (SELECT count(*) FROM scored) AS scored, (SELECT count(*) FROM queued) AS queued
+SELECT (SELECT count(*) FROM scored) AS scored, (SELECT count(*) FROM queued) AS queued,
+       (SELECT count(*) FROM scored sc JOIN public.users u ON u.id = sc.user_id
+         WHERE sc.recommendation = 'apply' AND sc.score >= u.fit_score_threshold
+           AND NOT talvix.on_paid_plan(u.tier, u.subscription_expires_at)) AS held_back
