@@ -436,10 +436,6 @@ async def calibration_failed(
     await db.execute(sql("calibration_failed"), run_type, run_date, window_start, window_end, error, duration_ms)
 
 
-async def delete_expired_signals(db: Db) -> int:
-    return int(await _fetchval(db, "delete_expired_signals"))
-
-
 async def queue_coach_messages(db: Db, *, day: date) -> int:
     return int(await _fetchval(db, "queue_coach_messages", day))
 
@@ -470,3 +466,72 @@ async def save_coach_message(
     """The notification's id, or None when the user already has the day's message."""
     notification_id: UUID | None = await _fetchval(db, "save_coach_message", user_id, channel, title, body, metadata)
     return notification_id
+
+
+# --------------------------------------------------------------------- schedules, plans, retention
+
+
+async def queue_schedule(db: Db, *, agent: str) -> datetime | None:
+    """The time `agent`'s next run is now pending for, or None when it has no schedule row."""
+    due: datetime | None = await _fetchval(db, "queue_schedule", agent)
+    return due
+
+
+async def expire_subscriptions(db: Db) -> asyncpg.Record:
+    """plans_ended, auto_apply_switched_off, applications_stopped, told."""
+    row = await _fetchrow(db, "expire_subscriptions")
+    assert row is not None
+    return row
+
+
+async def reset_apply_counts(db: Db) -> asyncpg.Record:
+    """day (the UTC day now), daily_reset, monthly_reset."""
+    row = await _fetchrow(db, "reset_apply_counts")
+    assert row is not None
+    return row
+
+
+async def expire_fit_scores(db: Db) -> asyncpg.Record:
+    """keep_days, scores_expired, users_marked_stale, rescan (the user ids to rescan now)."""
+    row = await _fetchrow(db, "expire_fit_scores")
+    assert row is not None
+    return row
+
+
+async def delete_expired_notifications(db: Db) -> int:
+    return int(await _fetchval(db, "delete_expired_notifications"))
+
+
+async def delete_expired_learning_signals(db: Db) -> int | None:
+    """How many were deleted; None while migration 029 has not filled the hook."""
+    deleted: int | None = await _fetchval(db, "delete_expired_learning_signals")
+    return deleted
+
+
+async def retention_limits(db: Db) -> dict[str, int]:
+    return {r["name"]: r["value"] for r in await _fetch(db, "retention_limits")}
+
+
+async def expired_documents(conn: asyncpg.Connection[Any], *, sent_days: int, unsent_days: int, limit: int) -> Rows:
+    """Locks the rows it returns: call it in a transaction, and forget_documents in the same one."""
+    return await _fetch(conn, "expired_documents", sent_days, unsent_days, limit)
+
+
+async def forget_documents(conn: asyncpg.Connection[Any], *, application_ids: list[UUID]) -> None:
+    await conn.execute(sql("forget_documents"), application_ids)
+
+
+async def applications_in_check(db: Db, *, application_ids: list[UUID]) -> set[UUID]:
+    return {r["id"] for r in await _fetch(db, "applications_in_check", application_ids)}
+
+
+async def forget_screenshots(db: Db, *, paths: list[str]) -> int:
+    return int(await _fetchval(db, "forget_screenshots", paths))
+
+
+async def existing_applications(db: Db, *, application_ids: list[UUID]) -> set[UUID]:
+    return {r["id"] for r in await _fetch(db, "existing_applications", application_ids)}
+
+
+async def existing_job_fingerprints(db: Db, *, fingerprints: list[str]) -> set[str]:
+    return {r["fingerprint"] for r in await _fetch(db, "existing_job_fingerprints", fingerprints)}

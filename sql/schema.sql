@@ -139,6 +139,32 @@ $$;
 
 
 --
+-- Name: auto_apply_needs_paid_plan(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.auto_apply_needs_paid_plan() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+BEGIN
+    IF NEW.auto_apply_enabled
+       AND (TG_OP = 'INSERT' OR NOT OLD.auto_apply_enabled OR NEW.tier IS DISTINCT FROM OLD.tier)
+       AND NOT (NEW.tier IN ('student', 'professional')
+                AND (NEW.subscription_expires_at IS NULL OR NEW.subscription_expires_at > now())) THEN
+        RAISE EXCEPTION 'auto-apply needs a student or professional plan; this user is on the % plan%', NEW.tier,
+              CASE WHEN NEW.tier <> 'free' THEN ', which ended ' || to_char(NEW.subscription_expires_at AT TIME ZONE 'UTC',
+                                                                             'YYYY-MM-DD HH24:MI "UTC"') ELSE '' END
+              USING ERRCODE = 'check_violation', HINT = 'Upgrade (or renew) the plan, then switch auto-apply on.';
+    END IF;
+    IF NEW.auto_apply_enabled THEN
+        NEW.auto_apply_disabled_reason := NULL;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+
+--
 -- Name: capture_<table oid>_9baff487738efb9e(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -439,6 +465,19 @@ $$;
 
 
 --
+-- Name: delete_expired_learning_signals(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.delete_expired_learning_signals() RETURNS bigint
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'talvix', 'public'
+    AS $$
+    WITH gone AS (DELETE FROM public.learning_signals WHERE expires_at < now() RETURNING 1)
+    SELECT count(*) FROM gone
+$$;
+
+
+--
 -- Name: duration_bucket(integer); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -550,6 +589,26 @@ $$;
 
 
 --
+-- Name: next_schedule_run(text, timestamp with time zone); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp with time zone DEFAULT now()) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$
+    SELECT min(t.at)
+      FROM talvix.schedules s
+     CROSS JOIN LATERAL generate_series(0, 31) AS n
+     CROSS JOIN LATERAL (SELECT (p_after AT TIME ZONE 'UTC')::date + n AS day) d
+     CROSS JOIN LATERAL (SELECT (d.day + make_interval(mins => s.utc_minute)) AT TIME ZONE 'UTC' AS at) t
+     WHERE s.agent = p_agent
+       AND (s.iso_weekday IS NULL OR extract(isodow FROM d.day) = s.iso_weekday)
+       AND (s.month_day IS NULL OR extract(day FROM d.day) = s.month_day)
+       AND t.at > p_after
+$$;
+
+
+--
 -- Name: notify_event(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -573,6 +632,72 @@ CREATE FUNCTION talvix.notify_events() RETURNS trigger
 BEGIN
     PERFORM pg_notify('talvix_events', a.agent) FROM (SELECT DISTINCT agent FROM talvix_new_events) a;
     RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: on_paid_plan(text, timestamp with time zone); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.on_paid_plan(p_tier text, p_expires_at timestamp with time zone) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+    SELECT p_tier IN ('student', 'professional') AND (p_expires_at IS NULL OR p_expires_at > now())
+$$;
+
+
+--
+-- Name: queue_schedule(text); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.queue_schedule(p_agent text) RETURNS timestamp with time zone
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$
+DECLARE
+    due timestamptz := talvix.next_schedule_run(p_agent);
+BEGIN
+    IF due IS NULL THEN
+        RETURN NULL;
+    END IF;
+    UPDATE talvix.events SET run_after = due, updated_at = now()
+     WHERE agent = p_agent AND dedup_key = p_agent AND status = 'pending';
+    IF FOUND THEN
+        PERFORM pg_notify('talvix_events', p_agent);  -- a worker waiting for the old time learns the new one
+    ELSE
+        INSERT INTO talvix.events (agent, payload, dedup_key, source, run_after)
+        VALUES (p_agent, '{}', p_agent, 'talvix.schedules', due)
+        ON CONFLICT (agent, dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running') DO NOTHING;
+    END IF;
+    RETURN due;
+END;
+$$;
+
+
+--
+-- Name: queued_application_needs_paid_plan(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.queued_application_needs_paid_plan() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'talvix', 'public'
+    AS $$
+DECLARE
+    plan record;
+BEGIN
+    IF NEW.auto_status = 'queued' THEN
+        SELECT u.tier, u.subscription_expires_at INTO plan FROM public.users u WHERE u.id = NEW.user_id;
+        IF FOUND AND NOT talvix.on_paid_plan(plan.tier, plan.subscription_expires_at) THEN
+            NEW.auto_status := 'skipped';
+            NEW.failure_note := CASE WHEN plan.tier = 'free'
+                                     THEN 'not sent: auto-apply is part of the student and professional plans, not the free plan'
+                                     ELSE format('not sent: the %s plan ended %s', plan.tier,
+                                                 to_char(plan.subscription_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END;
+        END IF;
+    END IF;
+    RETURN NEW;
 END;
 $$;
 
@@ -814,6 +939,21 @@ $$;
 
 
 --
+-- Name: schedule_changed(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.schedule_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$
+BEGIN
+    PERFORM talvix.queue_schedule(NEW.agent);
+    RETURN NULL;
+END;
+$$;
+
+
+--
 -- Name: stamp_auto_apply_activation(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -844,6 +984,10 @@ BEGIN
     SELECT * INTO app FROM public.job_applications WHERE id = p_application FOR UPDATE;
     IF NOT FOUND THEN
         RETURN 'no such application';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM public.users u
+                    WHERE u.id = app.user_id AND talvix.on_paid_plan(u.tier, u.subscription_expires_at)) THEN
+        RETURN 'auto-apply is part of the student and professional plans; this user has no such plan now';
     END IF;
     IF p_submit AND app.cap_reserved_on IS NULL THEN
         refused := talvix.reserve_user_apply(app.user_id);
@@ -1243,6 +1387,7 @@ CREATE TABLE public.job_applications (
     cap_reserved_on date,
     linkedin_reservation bigint,
     document_files jsonb DEFAULT '{}'::jsonb NOT NULL,
+    files_expired_at timestamp with time zone,
     CONSTRAINT job_applications_auto_status_check CHECK ((auto_status = ANY (ARRAY['queued'::text, 'tailoring'::text, 'ready'::text, 'in_progress'::text, 'awaiting_review'::text, 'submitting'::text, 'submitted'::text, 'needs_check'::text, 'deferred_cooldown'::text, 'failed_captcha'::text, 'failed_session'::text, 'failed_not_found'::text, 'failed_closed'::text, 'failed_error'::text, 'already_applied'::text, 'skipped'::text]))),
     CONSTRAINT job_applications_fit_score_at_apply_check CHECK (((fit_score_at_apply >= 0) AND (fit_score_at_apply <= 100))),
     CONSTRAINT job_applications_method_check CHECK ((method = ANY (ARRAY['auto'::text, 'manual'::text]))),
@@ -1619,6 +1764,8 @@ CREATE TABLE public.users (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     apply_counts_month date,
     review_mode_ends_at timestamp with time zone,
+    subscription_expires_at timestamp with time zone,
+    auto_apply_disabled_reason text,
     CONSTRAINT users_daily_apply_count_check CHECK ((daily_apply_count >= 0)),
     CONSTRAINT users_daily_apply_limit_check CHECK (((daily_apply_limit >= 1) AND (daily_apply_limit <= 25))),
     CONSTRAINT users_fit_score_threshold_check CHECK (((fit_score_threshold >= 40) AND (fit_score_threshold <= 100))),
@@ -1752,6 +1899,24 @@ CREATE TABLE talvix.run_rollups (
     failed bigint DEFAULT 0 NOT NULL,
     skipped bigint DEFAULT 0 NOT NULL,
     durations bigint[] NOT NULL
+);
+
+
+--
+-- Name: schedules; Type: TABLE; Schema: talvix; Owner: -
+--
+
+CREATE TABLE talvix.schedules (
+    agent text NOT NULL,
+    utc_minute integer NOT NULL,
+    iso_weekday smallint,
+    month_day smallint,
+    note text NOT NULL,
+    CONSTRAINT schedules_agent_check CHECK ((agent ~ '^[a-z][a-z0-9_]*$'::text)),
+    CONSTRAINT schedules_check CHECK (((iso_weekday IS NULL) OR (month_day IS NULL))),
+    CONSTRAINT schedules_iso_weekday_check CHECK (((iso_weekday >= 1) AND (iso_weekday <= 7))),
+    CONSTRAINT schedules_month_day_check CHECK (((month_day >= 1) AND (month_day <= 28))),
+    CONSTRAINT schedules_utc_minute_check CHECK (((utc_minute >= 0) AND (utc_minute <= 1439)))
 );
 
 
@@ -2043,6 +2208,14 @@ ALTER TABLE ONLY talvix.run_rollups
 
 
 --
+-- Name: schedules schedules_pkey; Type: CONSTRAINT; Schema: talvix; Owner: -
+--
+
+ALTER TABLE ONLY talvix.schedules
+    ADD CONSTRAINT schedules_pkey PRIMARY KEY (agent);
+
+
+--
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: talvix; Owner: -
 --
 
@@ -2285,10 +2458,17 @@ CREATE TRIGGER job_applications_learning_signals AFTER UPDATE OF auto_status, st
 
 
 --
+-- Name: job_applications job_applications_need_paid_plan; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER job_applications_need_paid_plan BEFORE INSERT ON public.job_applications FOR EACH ROW EXECUTE FUNCTION talvix.queued_application_needs_paid_plan();
+
+
+--
 -- Name: job_applications job_applications_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER job_applications_updated_at BEFORE UPDATE ON public.job_applications FOR EACH ROW EXECUTE FUNCTION talvix.touch_updated_at();
+CREATE TRIGGER job_applications_updated_at BEFORE UPDATE ON public.job_applications FOR EACH ROW WHEN ((NOT (old.files_expired_at IS DISTINCT FROM new.files_expired_at))) EXECUTE FUNCTION talvix.touch_updated_at();
 
 
 --
@@ -2390,6 +2570,13 @@ CREATE TRIGGER users_auto_apply_activation BEFORE INSERT OR UPDATE OF auto_apply
 
 
 --
+-- Name: users users_auto_apply_needs_paid_plan; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER users_auto_apply_needs_paid_plan BEFORE INSERT OR UPDATE OF auto_apply_enabled, tier ON public.users FOR EACH ROW EXECUTE FUNCTION talvix.auto_apply_needs_paid_plan();
+
+
+--
 -- Name: users users_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2408,6 +2595,13 @@ CREATE TRIGGER events_notify AFTER INSERT ON talvix.events REFERENCING NEW TABLE
 --
 
 CREATE TRIGGER events_notify_requeue AFTER UPDATE OF status ON talvix.events FOR EACH ROW WHEN (((new.status = 'pending'::text) AND (old.status <> 'pending'::text))) EXECUTE FUNCTION talvix.notify_event();
+
+
+--
+-- Name: schedules schedules_queue; Type: TRIGGER; Schema: talvix; Owner: -
+--
+
+CREATE TRIGGER schedules_queue AFTER INSERT OR UPDATE ON talvix.schedules FOR EACH ROW EXECUTE FUNCTION talvix.schedule_changed();
 
 
 --
@@ -2828,6 +3022,13 @@ GRANT ALL ON FUNCTION talvix.admit_user_model_run(p_user uuid, p_agent text, p_e
 
 
 --
+-- Name: FUNCTION auto_apply_needs_paid_plan(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.auto_apply_needs_paid_plan() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION capture_<table oid>_9baff487738efb9e(); Type: ACL; Schema: talvix; Owner: -
 --
 
@@ -2898,6 +3099,14 @@ REVOKE ALL ON FUNCTION talvix.delete_expired(batch integer) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION delete_expired_learning_signals(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.delete_expired_learning_signals() FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.delete_expired_learning_signals() TO service_role;
+
+
+--
 -- Name: FUNCTION learning_signal_expires_at(); Type: ACL; Schema: talvix; Owner: -
 --
 
@@ -2911,6 +3120,37 @@ GRANT ALL ON FUNCTION talvix.learning_signal_expires_at() TO service_role;
 
 REVOKE ALL ON FUNCTION talvix.mark_submitting(p_application uuid, p_linkedin boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION talvix.mark_submitting(p_application uuid, p_linkedin boolean) TO service_role;
+
+
+--
+-- Name: FUNCTION next_schedule_run(p_agent text, p_after timestamp with time zone); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION on_paid_plan(p_tier text, p_expires_at timestamp with time zone); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.on_paid_plan(p_tier text, p_expires_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.on_paid_plan(p_tier text, p_expires_at timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION queue_schedule(p_agent text); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.queue_schedule(p_agent text) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.queue_schedule(p_agent text) TO service_role;
+
+
+--
+-- Name: FUNCTION queued_application_needs_paid_plan(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.queued_application_needs_paid_plan() FROM PUBLIC;
 
 
 --
@@ -2966,6 +3206,13 @@ GRANT ALL ON FUNCTION talvix.reserve_linkedin_unit(day date) TO service_role;
 
 REVOKE ALL ON FUNCTION talvix.reserve_user_apply(p_user uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION talvix.reserve_user_apply(p_user uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION schedule_changed(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.schedule_changed() FROM PUBLIC;
 
 
 --
@@ -3476,6 +3723,13 @@ GRANT ALL ON TABLE talvix.linkedin_reservations TO service_role;
 --
 
 GRANT ALL ON TABLE talvix.run_rollups TO service_role;
+
+
+--
+-- Name: TABLE schedules; Type: ACL; Schema: talvix; Owner: -
+--
+
+GRANT ALL ON TABLE talvix.schedules TO service_role;
 
 
 --

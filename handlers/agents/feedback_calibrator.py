@@ -28,8 +28,8 @@ The rule (deterministic, no model; every number is a row of talvix.limits):
 
 Each run queues the next run of its type (daily at calibration_daily_utc_minute, weekly on
 calibration_weekly_iso_weekday at calibration_weekly_utc_minute, UTC) under a fixed dedup key, so
-exactly one future run of each type is pending; migration 029 queues the first ones. The daily run
-also deletes signals past their expires_at.
+exactly one future run of each type is pending; migration 029 queues the first ones. Signals past
+their expires_at are deleted by retention_cleanup.
 """
 
 from __future__ import annotations
@@ -243,8 +243,6 @@ async def feedback_calibrator(ctx: Context) -> int:
     follow = next_run(run_type, now, limits)
     await ctx.enqueue(AGENT, {"run_type": run_type}, delay_seconds=(follow - now).total_seconds(), dedup_key=f"{AGENT}:{run_type}")
     ctx.metadata.update(run_type=run_type, next_run=follow.isoformat())
-    if run_type == "daily":
-        ctx.metadata["expired_signals_deleted"] = await queries.delete_expired_signals(ctx.db)
     result = await calibrate(ctx.db, run_type, now=now, limits=limits)
     ctx.metadata.update(calibration_run=result.run_id, signals=result.signal_count, weights_changed=result.weights_changed)
     if result.run_id is None:

@@ -93,6 +93,14 @@ REVOKE ALL ON FUNCTION talvix.record_application_signal() FROM PUBLIC;
 REVOKE ALL ON FUNCTION talvix.learning_signal_expires_at() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION talvix.learning_signal_expires_at() TO service_role;
 
+-- retention_cleanup deletes expired signals through the hook migration 027 left for this table.
+CREATE OR REPLACE FUNCTION talvix.delete_expired_learning_signals()
+RETURNS bigint
+LANGUAGE sql SET search_path = pg_catalog, talvix, public AS $$
+    WITH gone AS (DELETE FROM public.learning_signals WHERE expires_at < now() RETURNING 1)
+    SELECT count(*) FROM gone
+$$;
+
 CREATE TRIGGER job_applications_learning_signals
     AFTER UPDATE OF auto_status, status ON public.job_applications
     FOR EACH ROW WHEN (OLD.auto_status IS DISTINCT FROM NEW.auto_status OR OLD.status IS DISTINCT FROM NEW.status)

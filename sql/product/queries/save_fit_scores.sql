@@ -1,6 +1,8 @@
 -- Store one batch of scores and queue an application for each that reaches the user's threshold
 -- with an 'apply' recommendation — in one statement, so scores and queued applications never
--- disagree. The queued insert is what triggers tailoring and applying.
+-- disagree. The queued insert is what triggers tailoring and applying. Only a user on a paid plan
+-- gets queued applications (the free plan has no auto-apply); `held_back` counts the ones a user
+-- without one would have had.
 -- The threshold is the user's own, or the calibrated default (model_weights.min_fit_score_threshold)
 -- when they have not set one; a dream company's score counts model_weights.dream_company_score_bonus
 -- more. A missing weight never lowers the bar: without the threshold row only users with their own
@@ -32,7 +34,13 @@ WITH scored AS (
                            ELSE 0 END
            >= coalesce(u.fit_score_threshold,
                        (SELECT weight_value FROM public.model_weights WHERE weight_name = 'min_fit_score_threshold'))
+       AND talvix.on_paid_plan(u.tier, u.subscription_expires_at)
     ON CONFLICT (user_id, job_id) DO NOTHING
     RETURNING id
 )
-SELECT (SELECT count(*) FROM scored) AS scored, (SELECT count(*) FROM queued) AS queued
+SELECT (SELECT count(*) FROM scored) AS scored, (SELECT count(*) FROM queued) AS queued,
+       (SELECT count(*) FROM scored sc JOIN public.users u ON u.id = sc.user_id
+         WHERE sc.recommendation = 'apply'
+           AND sc.score >= coalesce(u.fit_score_threshold,
+                                    (SELECT weight_value FROM public.model_weights WHERE weight_name = 'min_fit_score_threshold'))
+           AND NOT talvix.on_paid_plan(u.tier, u.subscription_expires_at)) AS held_back

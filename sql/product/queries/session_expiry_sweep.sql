@@ -1,7 +1,7 @@
 -- The daily session sweep, in one statement: warn about connections whose cookies expire within 7, 3
 -- or 1 days (each warning once: a flag on the connection and a notification for the user), retire
--- expired ones, pausing their users' auto-apply with the reason and telling them, and delete
--- notifications past their expiry.
+-- expired ones, pausing their users' auto-apply with the reason and telling them. (Expired
+-- notifications are deleted by retention_cleanup, with the other retention.)
 WITH expired AS (
     UPDATE public.user_connections c SET is_valid = false
      WHERE c.is_valid AND c.estimated_expires_at <= now()
@@ -40,9 +40,6 @@ WITH expired AS (
            jsonb_build_object('platform', platform, 'expires_at', estimated_expires_at), now() + interval '7 days'
       FROM warned
     RETURNING id
-), forgotten AS (
-    DELETE FROM public.notifications WHERE expires_at < now() RETURNING id
 )
 SELECT (SELECT count(*) FROM expired) AS expired, (SELECT count(*) FROM paused) AS paused,
-       (SELECT count(*) FROM warned) AS warned, (SELECT count(*) FROM expired_told) + (SELECT count(*) FROM warned_told) AS told,
-       (SELECT count(*) FROM forgotten) AS notifications_deleted
+       (SELECT count(*) FROM warned) AS warned, (SELECT count(*) FROM expired_told) + (SELECT count(*) FROM warned_told) AS told
