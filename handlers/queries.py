@@ -374,3 +374,39 @@ async def paused_users(db: Db) -> Rows:
 
 async def auto_apply_failures(db: Db) -> Rows:
     return await _fetch(db, "auto_apply_failures")
+
+
+# -------------------------------------------------------------------------------- career insight
+
+
+async def begin_skill_gap(db: Db, *, user_id: UUID) -> asyncpg.Record | None:
+    """Clears the user's skill_gap_stale flag; their resume state, or None when the user is gone."""
+    return await _fetchrow(db, "begin_skill_gap", user_id)
+
+
+async def begin_career_intelligence(db: Db, *, user_id: UUID) -> asyncpg.Record | None:
+    """Clears the user's career_intel_stale flag; their resume state and first city, or None when the user is gone."""
+    return await _fetchrow(db, "begin_career_intelligence", user_id)
+
+
+async def save_skill_gaps(db: Db, *, user_id: UUID) -> asyncpg.Record:
+    row = await _fetchrow(db, "save_skill_gaps", user_id)
+    assert row is not None  # the statement always writes the user's row
+    return row
+
+
+async def save_career_intelligence(db: Db, *, user_id: UUID, city: str | None) -> asyncpg.Record:
+    row = await _fetchrow(db, "save_career_intelligence", user_id, city)
+    assert row is not None  # the statement always writes the user's row
+    return row
+
+
+async def mark_insight_due(db: Db) -> asyncpg.Record:
+    """How many users' skill gaps and career intelligence were marked stale for their weekly refresh."""
+    row = await _fetchrow(db, "mark_insight_due")
+    assert row is not None
+    return row
+
+
+async def insight_limits(db: Db) -> dict[str, int]:
+    return {r["name"]: r["value"] for r in await _fetch(db, "insight_limits")}

@@ -3,10 +3,13 @@
 from handlers.agents import (  # noqa: F401  (each import registers its agent)
     apply_recovery,
     auto_apply,
+    career_insight_refresh,
+    career_intelligence,
     document_tailor,
     fit_scorer,
     jd_cleaner,
     job_discovery,
     resume_intelligence,
     session_sweep,
+    skill_gap,
 )

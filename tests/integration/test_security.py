@@ -31,6 +31,11 @@ USER_TABLES = [
     "scrape_runs",
     "baseline_scrape_targets",
     "job_skills",
+    "job_embeddings",
+    "user_embeddings",
+    "salary_benchmarks",
+    "skill_gap_results",
+    "career_intelligence",
 ]
 
 
