@@ -444,18 +444,12 @@ async def coach_facts(db: Db, *, user_id: UUID, day: date) -> asyncpg.Record | N
     return await _fetchrow(db, "coach_facts", user_id, day)
 
 
-async def relation_exists(db: Db, *, name: str) -> bool:
-    return bool(await _fetchval(db, "relation_exists", name))
-
-
 async def coach_skill_gaps(db: Db, *, user_id: UUID) -> dict[str, Any] | None:
-    """Only once relation_exists(public.skill_gap_results)."""
     report: dict[str, Any] | None = await _fetchval(db, "coach_skill_gaps", user_id)
     return report
 
 
 async def coach_career(db: Db, *, user_id: UUID) -> dict[str, Any] | None:
-    """Only once relation_exists(public.career_intelligence)."""
     report: dict[str, Any] | None = await _fetchval(db, "coach_career", user_id)
     return report
 
@@ -535,3 +529,39 @@ async def existing_applications(db: Db, *, application_ids: list[UUID]) -> set[U
 
 async def existing_job_fingerprints(db: Db, *, fingerprints: list[str]) -> set[str]:
     return {r["fingerprint"] for r in await _fetch(db, "existing_job_fingerprints", fingerprints)}
+
+
+# -------------------------------------------------------------------------------- career insight
+
+
+async def begin_skill_gap(db: Db, *, user_id: UUID) -> asyncpg.Record | None:
+    """Clears the user's skill_gap_stale flag; their resume state, or None when the user is gone."""
+    return await _fetchrow(db, "begin_skill_gap", user_id)
+
+
+async def begin_career_intelligence(db: Db, *, user_id: UUID) -> asyncpg.Record | None:
+    """Clears the user's career_intel_stale flag; their resume state and first city, or None when the user is gone."""
+    return await _fetchrow(db, "begin_career_intelligence", user_id)
+
+
+async def save_skill_gaps(db: Db, *, user_id: UUID) -> asyncpg.Record:
+    row = await _fetchrow(db, "save_skill_gaps", user_id)
+    assert row is not None  # the statement always writes the user's row
+    return row
+
+
+async def save_career_intelligence(db: Db, *, user_id: UUID, city: str | None) -> asyncpg.Record:
+    row = await _fetchrow(db, "save_career_intelligence", user_id, city)
+    assert row is not None  # the statement always writes the user's row
+    return row
+
+
+async def mark_insight_due(db: Db) -> asyncpg.Record:
+    """How many users' skill gaps and career intelligence were marked stale for their weekly refresh."""
+    row = await _fetchrow(db, "mark_insight_due")
+    assert row is not None
+    return row
+
+
+async def insight_limits(db: Db) -> dict[str, int]:
+    return {r["name"]: r["value"] for r in await _fetch(db, "insight_limits")}

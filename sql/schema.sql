@@ -165,6 +165,25 @@ $$;
 
 
 --
+-- Name: capture_<table oid>_50acd79710cb771a(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.capture_<table oid>_50acd79710cb771a() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$#variable_conflict use_column
+BEGIN
+INSERT INTO talvix.events (agent, payload, user_id, dedup_key, source, run_after)
+           SELECT 'career_intelligence', jsonb_build_object('table', 'public.users', 'op', 'UPDATE', 'row', r.row_object), r.user_id,
+                  CASE WHEN 't'::boolean THEN 'public.users' || ':' || r.row_object::text END, 'public.users UPDATE', now() + '00:00:00'::interval
+             FROM (SELECT jsonb_build_object('id', new.id) AS row_object, NULL::uuid AS user_id FROM talvix_new AS new JOIN talvix_old AS old ON (new.id IS NOT DISTINCT FROM old.id) WHERE (NEW.career_intel_stale AND (NOT OLD.career_intel_stale OR NEW.skill_gap_stale IS NOT DISTINCT FROM OLD.skill_gap_stale))) r
+           ON CONFLICT (agent, dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running')
+           DO NOTHING;
+RETURN NULL;
+END$$;
+
+
+--
 -- Name: capture_<table oid>_9baff487738efb9e(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -177,6 +196,25 @@ INSERT INTO talvix.events (agent, payload, user_id, dedup_key, source, run_after
            SELECT 'fit_scorer', jsonb_build_object('table', 'public.users', 'op', 'UPDATE', 'row', r.row_object), r.user_id,
                   CASE WHEN 't'::boolean THEN 'public.users' || ':' || r.row_object::text END, 'public.users UPDATE', now() + '00:00:00'::interval
              FROM (SELECT jsonb_build_object('id', new.id) AS row_object, NULL::uuid AS user_id FROM talvix_new AS new JOIN talvix_old AS old ON (new.id IS NOT DISTINCT FROM old.id) WHERE (NEW.auto_apply_enabled AND NOT OLD.auto_apply_enabled)) r
+           ON CONFLICT (agent, dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running')
+           DO NOTHING;
+RETURN NULL;
+END$$;
+
+
+--
+-- Name: capture_<table oid>_b87aa76ba080b0eb(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.capture_<table oid>_b87aa76ba080b0eb() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$#variable_conflict use_column
+BEGIN
+INSERT INTO talvix.events (agent, payload, user_id, dedup_key, source, run_after)
+           SELECT 'skill_gap', jsonb_build_object('table', 'public.users', 'op', 'UPDATE', 'row', r.row_object), r.user_id,
+                  CASE WHEN 't'::boolean THEN 'public.users' || ':' || r.row_object::text END, 'public.users UPDATE', now() + '00:00:00'::interval
+             FROM (SELECT jsonb_build_object('id', new.id) AS row_object, NULL::uuid AS user_id FROM talvix_new AS new JOIN talvix_old AS old ON (new.id IS NOT DISTINCT FROM old.id) WHERE (NEW.skill_gap_stale AND (NOT OLD.skill_gap_stale OR NEW.career_intel_stale IS NOT DISTINCT FROM OLD.career_intel_stale))) r
            ON CONFLICT (agent, dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running')
            DO NOTHING;
 RETURN NULL;
@@ -589,6 +627,40 @@ $$;
 
 
 --
+-- Name: market_jobs(uuid); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.market_jobs(p_user_id uuid) RETURNS TABLE(job_id bigint, role_family text, seniority_level text, seen_at timestamp with time zone)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+    WITH roles AS (
+        SELECT DISTINCT lower(t.role_title) AS role FROM public.user_target_roles t WHERE t.user_id = p_user_id
+    ), families AS (
+        SELECT DISTINCT ON (r.role) r.role, j.role_family
+          FROM roles r JOIN public.jobs j ON j.is_active AND strpos(lower(j.title), r.role) > 0
+         WHERE j.role_family IS NOT NULL AND j.role_family <> 'other'
+         GROUP BY r.role, j.role_family
+         ORDER BY r.role, count(*) DESC, j.role_family
+    )
+    SELECT j.id, j.role_family, j.seniority_level, coalesce(j.posted_at, j.first_seen_at)
+      FROM public.users u
+      JOIN public.jobs j ON j.is_active
+     WHERE u.id = p_user_id
+       AND (NOT EXISTS (SELECT 1 FROM roles)
+            OR EXISTS (SELECT 1 FROM roles r WHERE strpos(lower(j.title), r.role) > 0)
+            OR j.role_family IN (SELECT f.role_family FROM families f))
+       AND NOT EXISTS (SELECT 1 FROM public.user_company_prefs p
+                        WHERE p.user_id = u.id AND p.pref_type = 'blacklist' AND lower(p.company) = lower(j.company))
+       AND (jsonb_typeof(u.profile -> 'work_modes') IS DISTINCT FROM 'array' OR j.work_mode = 'unknown'
+            OR u.profile -> 'work_modes' ? j.work_mode)
+       AND (jsonb_typeof(u.profile -> 'cities') IS DISTINCT FROM 'array' OR j.work_mode = 'remote' OR j.location IS NULL
+            OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(u.profile -> 'cities') c
+                        WHERE strpos(lower(j.location), lower(c)) > 0))
+$$;
+
+
+--
 -- Name: next_schedule_run(text, timestamp with time zone); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -645,6 +717,23 @@ CREATE FUNCTION talvix.on_paid_plan(p_tier text, p_expires_at timestamp with tim
     SET search_path TO 'pg_catalog'
     AS $$
     SELECT p_tier IN ('student', 'professional') AND (p_expires_at IS NULL OR p_expires_at > now())
+$$;
+
+
+--
+-- Name: profile_marks_insight_stale(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.profile_marks_insight_stale() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NEW.profile IS DISTINCT FROM OLD.profile THEN
+        NEW.skill_gap_stale := true;
+    END IF;
+    NEW.career_intel_stale := true;
+    RETURN NEW;
+END;
 $$;
 
 
@@ -906,6 +995,29 @@ $$;
 
 
 --
+-- Name: resumes_mark_insight_stale(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.resumes_mark_insight_stale() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        UPDATE public.users u SET skill_gap_stale = true, career_intel_stale = true
+         WHERE u.id IN (SELECT n.user_id FROM talvix_changed n JOIN talvix_changed_old o ON o.id = n.id
+                         WHERE n.parse_status = 'parsed'
+                           AND (o.parse_status IS DISTINCT FROM 'parsed' OR o.summary IS DISTINCT FROM n.summary));
+    ELSE
+        UPDATE public.users u SET skill_gap_stale = true, career_intel_stale = true
+         WHERE u.id IN (SELECT n.user_id FROM talvix_changed n WHERE n.parse_status = 'parsed');
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+
+--
 -- Name: roll_up_finished_runs(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -1028,6 +1140,27 @@ BEGIN
            is_valid = true, consecutive_failures = 0, captured_at = now(),
            warning_7d_sent = false, warning_3d_sent = false, warning_1d_sent = false
     RETURNING c.id, c.platform, c.is_valid, c.estimated_expires_at, c.captured_at;
+END;
+$$;
+
+
+--
+-- Name: target_roles_mark_insight_stale(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.target_roles_mark_insight_stale() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        UPDATE public.users u SET skill_gap_stale = true, career_intel_stale = true
+         WHERE u.id IN (SELECT user_id FROM talvix_changed UNION SELECT user_id FROM talvix_changed_old);
+    ELSE
+        UPDATE public.users u SET skill_gap_stale = true, career_intel_stale = true
+         WHERE u.id IN (SELECT user_id FROM talvix_changed);
+    END IF;
+    RETURN NULL;
 END;
 $$;
 
@@ -1362,6 +1495,31 @@ ALTER TABLE public.calibration_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDEN
 
 
 --
+-- Name: career_intelligence; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.career_intelligence (
+    user_id uuid NOT NULL,
+    career_score smallint NOT NULL,
+    score_components jsonb NOT NULL,
+    market_demand jsonb NOT NULL,
+    salary_role_category text,
+    salary_city text,
+    salary_exp_years numeric(4,1),
+    salary_p25_lpa numeric(6,2),
+    salary_p50_lpa numeric(6,2),
+    salary_p75_lpa numeric(6,2),
+    salary_p90_lpa numeric(6,2),
+    salary_note text,
+    computed_at timestamp with time zone DEFAULT now() NOT NULL,
+    next_refresh_at timestamp with time zone NOT NULL,
+    CONSTRAINT career_intelligence_career_score_check CHECK (((career_score >= 0) AND (career_score <= 100))),
+    CONSTRAINT career_intelligence_market_demand_check CHECK ((jsonb_typeof(market_demand) = 'object'::text)),
+    CONSTRAINT career_intelligence_score_components_check CHECK ((jsonb_typeof(score_components) = 'object'::text))
+);
+
+
+--
 -- Name: job_applications; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1595,6 +1753,49 @@ CREATE TABLE public.resumes (
 
 
 --
+-- Name: salary_benchmarks; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.salary_benchmarks (
+    id bigint NOT NULL,
+    role_category text NOT NULL,
+    city text NOT NULL,
+    exp_years_min numeric(4,1) NOT NULL,
+    exp_years_max numeric(4,1),
+    p25_lpa numeric(6,2) NOT NULL,
+    p50_lpa numeric(6,2) NOT NULL,
+    p75_lpa numeric(6,2) NOT NULL,
+    p90_lpa numeric(6,2) NOT NULL,
+    sample_size integer,
+    data_month date NOT NULL,
+    source text NOT NULL,
+    CONSTRAINT salary_benchmarks_check CHECK ((exp_years_max > exp_years_min)),
+    CONSTRAINT salary_benchmarks_check1 CHECK (((p25_lpa <= p50_lpa) AND (p50_lpa <= p75_lpa) AND (p75_lpa <= p90_lpa))),
+    CONSTRAINT salary_benchmarks_city_check CHECK (((city = lower(city)) AND ((char_length(city) >= 1) AND (char_length(city) <= 60)))),
+    CONSTRAINT salary_benchmarks_data_month_check CHECK ((data_month = (date_trunc('month'::text, (data_month)::timestamp with time zone))::date)),
+    CONSTRAINT salary_benchmarks_exp_years_min_check CHECK ((exp_years_min >= (0)::numeric)),
+    CONSTRAINT salary_benchmarks_p25_lpa_check CHECK ((p25_lpa > (0)::numeric)),
+    CONSTRAINT salary_benchmarks_role_category_check CHECK ((role_category = ANY (ARRAY['backend'::text, 'frontend'::text, 'fullstack'::text, 'mobile'::text, 'data_engineering'::text, 'data_science'::text, 'machine_learning'::text, 'devops'::text, 'qa'::text, 'security'::text, 'product'::text, 'design'::text, 'other'::text]))),
+    CONSTRAINT salary_benchmarks_sample_size_check CHECK ((sample_size > 0)),
+    CONSTRAINT salary_benchmarks_source_check CHECK (((char_length(source) >= 1) AND (char_length(source) <= 500)))
+);
+
+
+--
+-- Name: salary_benchmarks_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.salary_benchmarks ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.salary_benchmarks_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: scrape_runs; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1631,6 +1832,21 @@ ALTER TABLE public.scrape_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+
+--
+-- Name: skill_gap_results; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.skill_gap_results (
+    user_id uuid NOT NULL,
+    top_gaps jsonb DEFAULT '[]'::jsonb NOT NULL,
+    market_jobs integer NOT NULL,
+    computed_at timestamp with time zone DEFAULT now() NOT NULL,
+    next_refresh_at timestamp with time zone NOT NULL,
+    CONSTRAINT skill_gap_results_market_jobs_check CHECK ((market_jobs >= 0)),
+    CONSTRAINT skill_gap_results_top_gaps_check CHECK ((jsonb_typeof(top_gaps) = 'array'::text))
 );
 
 
@@ -1766,6 +1982,8 @@ CREATE TABLE public.users (
     review_mode_ends_at timestamp with time zone,
     subscription_expires_at timestamp with time zone,
     auto_apply_disabled_reason text,
+    skill_gap_stale boolean DEFAULT false NOT NULL,
+    career_intel_stale boolean DEFAULT false NOT NULL,
     CONSTRAINT users_daily_apply_count_check CHECK ((daily_apply_count >= 0)),
     CONSTRAINT users_daily_apply_limit_check CHECK (((daily_apply_limit >= 1) AND (daily_apply_limit <= 25))),
     CONSTRAINT users_fit_score_threshold_check CHECK (((fit_score_threshold >= 40) AND (fit_score_threshold <= 100))),
@@ -1933,6 +2151,30 @@ CREATE TABLE talvix.schema_migrations (
 
 
 --
+-- Name: skill_categories; Type: TABLE; Schema: talvix; Owner: -
+--
+
+CREATE TABLE talvix.skill_categories (
+    skill text NOT NULL,
+    category text NOT NULL,
+    CONSTRAINT skill_categories_skill_check CHECK (((skill = lower(skill)) AND ((char_length(skill) >= 1) AND (char_length(skill) <= 60))))
+);
+
+
+--
+-- Name: skill_learning_hours; Type: TABLE; Schema: talvix; Owner: -
+--
+
+CREATE TABLE talvix.skill_learning_hours (
+    category text NOT NULL,
+    hours integer NOT NULL,
+    note text,
+    CONSTRAINT skill_learning_hours_category_check CHECK ((category ~ '^[a-z_]{1,40}$'::text)),
+    CONSTRAINT skill_learning_hours_hours_check CHECK (((hours >= 1) AND (hours <= 2000)))
+);
+
+
+--
 -- Name: user_model_runs; Type: TABLE; Schema: talvix; Owner: -
 --
 
@@ -1997,6 +2239,14 @@ ALTER TABLE ONLY public.calibration_runs
 
 ALTER TABLE ONLY public.calibration_runs
     ADD CONSTRAINT calibration_runs_run_type_run_date_key UNIQUE (run_type, run_date);
+
+
+--
+-- Name: career_intelligence career_intelligence_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.career_intelligence
+    ADD CONSTRAINT career_intelligence_pkey PRIMARY KEY (user_id);
 
 
 --
@@ -2088,11 +2338,35 @@ ALTER TABLE ONLY public.resumes
 
 
 --
+-- Name: salary_benchmarks salary_benchmarks_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.salary_benchmarks
+    ADD CONSTRAINT salary_benchmarks_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: salary_benchmarks salary_benchmarks_role_category_city_exp_years_min_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.salary_benchmarks
+    ADD CONSTRAINT salary_benchmarks_role_category_city_exp_years_min_key UNIQUE (role_category, city, exp_years_min);
+
+
+--
 -- Name: scrape_runs scrape_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.scrape_runs
     ADD CONSTRAINT scrape_runs_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: skill_gap_results skill_gap_results_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.skill_gap_results
+    ADD CONSTRAINT skill_gap_results_pkey PRIMARY KEY (user_id);
 
 
 --
@@ -2221,6 +2495,22 @@ ALTER TABLE ONLY talvix.schedules
 
 ALTER TABLE ONLY talvix.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+
+--
+-- Name: skill_categories skill_categories_pkey; Type: CONSTRAINT; Schema: talvix; Owner: -
+--
+
+ALTER TABLE ONLY talvix.skill_categories
+    ADD CONSTRAINT skill_categories_pkey PRIMARY KEY (skill);
+
+
+--
+-- Name: skill_learning_hours skill_learning_hours_pkey; Type: CONSTRAINT; Schema: talvix; Owner: -
+--
+
+ALTER TABLE ONLY talvix.skill_learning_hours
+    ADD CONSTRAINT skill_learning_hours_pkey PRIMARY KEY (category);
 
 
 --
@@ -2479,6 +2769,20 @@ CREATE TRIGGER jobs_updated_at BEFORE UPDATE ON public.jobs FOR EACH ROW EXECUTE
 
 
 --
+-- Name: resumes resumes_insight_stale_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER resumes_insight_stale_insert AFTER INSERT ON public.resumes REFERENCING NEW TABLE AS talvix_changed FOR EACH STATEMENT EXECUTE FUNCTION talvix.resumes_mark_insight_stale();
+
+
+--
+-- Name: resumes resumes_insight_stale_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER resumes_insight_stale_update AFTER UPDATE ON public.resumes REFERENCING OLD TABLE AS talvix_changed_old NEW TABLE AS talvix_changed FOR EACH STATEMENT EXECUTE FUNCTION talvix.resumes_mark_insight_stale();
+
+
+--
 -- Name: resumes resumes_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2497,6 +2801,13 @@ CREATE TRIGGER system_daily_limits_updated_at BEFORE UPDATE ON public.system_dai
 --
 
 CREATE TRIGGER talvix_auto_apply_update AFTER UPDATE ON public.job_applications REFERENCING OLD TABLE AS talvix_old NEW TABLE AS talvix_new FOR EACH STATEMENT EXECUTE FUNCTION talvix.capture_<table oid>_6a6c2acf2a85407e();
+
+
+--
+-- Name: users talvix_career_intelligence_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER talvix_career_intelligence_update AFTER UPDATE ON public.users REFERENCING OLD TABLE AS talvix_old NEW TABLE AS talvix_new FOR EACH STATEMENT EXECUTE FUNCTION talvix.capture_<table oid>_50acd79710cb771a();
 
 
 --
@@ -2549,6 +2860,34 @@ CREATE TRIGGER talvix_resume_intelligence_insert AFTER INSERT ON public.resumes 
 
 
 --
+-- Name: users talvix_skill_gap_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER talvix_skill_gap_update AFTER UPDATE ON public.users REFERENCING OLD TABLE AS talvix_old NEW TABLE AS talvix_new FOR EACH STATEMENT EXECUTE FUNCTION talvix.capture_<table oid>_b87aa76ba080b0eb();
+
+
+--
+-- Name: user_target_roles target_roles_insight_stale_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER target_roles_insight_stale_delete AFTER DELETE ON public.user_target_roles REFERENCING OLD TABLE AS talvix_changed FOR EACH STATEMENT EXECUTE FUNCTION talvix.target_roles_mark_insight_stale();
+
+
+--
+-- Name: user_target_roles target_roles_insight_stale_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER target_roles_insight_stale_insert AFTER INSERT ON public.user_target_roles REFERENCING NEW TABLE AS talvix_changed FOR EACH STATEMENT EXECUTE FUNCTION talvix.target_roles_mark_insight_stale();
+
+
+--
+-- Name: user_target_roles target_roles_insight_stale_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER target_roles_insight_stale_update AFTER UPDATE ON public.user_target_roles REFERENCING OLD TABLE AS talvix_changed_old NEW TABLE AS talvix_changed FOR EACH STATEMENT EXECUTE FUNCTION talvix.target_roles_mark_insight_stale();
+
+
+--
 -- Name: user_connections user_connections_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2577,6 +2916,13 @@ CREATE TRIGGER users_auto_apply_needs_paid_plan BEFORE INSERT OR UPDATE OF auto_
 
 
 --
+-- Name: users users_profile_insight_stale; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER users_profile_insight_stale BEFORE UPDATE OF profile, full_name, phone ON public.users FOR EACH ROW WHEN (((new.profile IS DISTINCT FROM old.profile) OR (new.full_name IS DISTINCT FROM old.full_name) OR (new.phone IS DISTINCT FROM old.phone))) EXECUTE FUNCTION talvix.profile_marks_insight_stale();
+
+
+--
 -- Name: users users_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2602,6 +2948,14 @@ CREATE TRIGGER events_notify_requeue AFTER UPDATE OF status ON talvix.events FOR
 --
 
 CREATE TRIGGER schedules_queue AFTER INSERT OR UPDATE ON talvix.schedules FOR EACH ROW EXECUTE FUNCTION talvix.schedule_changed();
+
+
+--
+-- Name: career_intelligence career_intelligence_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.career_intelligence
+    ADD CONSTRAINT career_intelligence_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 
 --
@@ -2685,6 +3039,14 @@ ALTER TABLE ONLY public.resumes
 
 
 --
+-- Name: skill_gap_results skill_gap_results_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.skill_gap_results
+    ADD CONSTRAINT skill_gap_results_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+
+--
 -- Name: user_company_prefs user_company_prefs_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2725,6 +3087,14 @@ ALTER TABLE ONLY public.user_target_roles
 
 
 --
+-- Name: skill_categories skill_categories_category_fkey; Type: FK CONSTRAINT; Schema: talvix; Owner: -
+--
+
+ALTER TABLE ONLY talvix.skill_categories
+    ADD CONSTRAINT skill_categories_category_fkey FOREIGN KEY (category) REFERENCES talvix.skill_learning_hours(category) ON UPDATE CASCADE;
+
+
+--
 -- Name: agent_logs; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -2762,6 +3132,19 @@ ALTER TABLE public.baseline_scrape_targets ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.calibration_runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: career_intelligence; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.career_intelligence ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: career_intelligence career_intelligence_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY career_intelligence_own ON public.career_intelligence FOR SELECT TO authenticated USING ((user_id = auth.uid()));
+
 
 --
 -- Name: user_company_prefs company_prefs_own; Type: POLICY; Schema: public; Owner: -
@@ -2888,10 +3271,29 @@ CREATE POLICY resumes_own_select ON public.resumes FOR SELECT TO authenticated U
 
 
 --
+-- Name: salary_benchmarks; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.salary_benchmarks ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: scrape_runs; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
 ALTER TABLE public.scrape_runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: skill_gap_results; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.skill_gap_results ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: skill_gap_results skill_gap_results_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY skill_gap_results_own ON public.skill_gap_results FOR SELECT TO authenticated USING ((user_id = auth.uid()));
+
 
 --
 -- Name: system_daily_limits; Type: ROW SECURITY; Schema: public; Owner: -
@@ -3029,10 +3431,24 @@ REVOKE ALL ON FUNCTION talvix.auto_apply_needs_paid_plan() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION capture_<table oid>_50acd79710cb771a(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.capture_<table oid>_50acd79710cb771a() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION capture_<table oid>_9baff487738efb9e(); Type: ACL; Schema: talvix; Owner: -
 --
 
 REVOKE ALL ON FUNCTION talvix.capture_<table oid>_9baff487738efb9e() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION capture_<table oid>_b87aa76ba080b0eb(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.capture_<table oid>_b87aa76ba080b0eb() FROM PUBLIC;
 
 
 --
@@ -3123,6 +3539,14 @@ GRANT ALL ON FUNCTION talvix.mark_submitting(p_application uuid, p_linkedin bool
 
 
 --
+-- Name: FUNCTION market_jobs(p_user_id uuid); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.market_jobs(p_user_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.market_jobs(p_user_id uuid) TO service_role;
+
+
+--
 -- Name: FUNCTION next_schedule_run(p_agent text, p_after timestamp with time zone); Type: ACL; Schema: talvix; Owner: -
 --
 
@@ -3136,6 +3560,13 @@ GRANT ALL ON FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp w
 
 REVOKE ALL ON FUNCTION talvix.on_paid_plan(p_tier text, p_expires_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION talvix.on_paid_plan(p_tier text, p_expires_at timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION profile_marks_insight_stale(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.profile_marks_insight_stale() FROM PUBLIC;
 
 
 --
@@ -3209,6 +3640,13 @@ GRANT ALL ON FUNCTION talvix.reserve_user_apply(p_user uuid) TO service_role;
 
 
 --
+-- Name: FUNCTION resumes_mark_insight_stale(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.resumes_mark_insight_stale() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION schedule_changed(); Type: ACL; Schema: talvix; Owner: -
 --
 
@@ -3230,6 +3668,13 @@ GRANT ALL ON FUNCTION talvix.start_application(p_application uuid, p_submit bool
 REVOKE ALL ON FUNCTION talvix.store_connection(p_user_id uuid, p_platform text, p_session_encrypted text, p_session_iv text, p_session_version smallint, p_user_agent text, p_viewport text, p_estimated_expires_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION talvix.store_connection(p_user_id uuid, p_platform text, p_session_encrypted text, p_session_iv text, p_session_version smallint, p_user_agent text, p_viewport text, p_estimated_expires_at timestamp with time zone) TO talvix_gateway;
 GRANT ALL ON FUNCTION talvix.store_connection(p_user_id uuid, p_platform text, p_session_encrypted text, p_session_iv text, p_session_version smallint, p_user_agent text, p_viewport text, p_estimated_expires_at timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION target_roles_mark_insight_stale(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.target_roles_mark_insight_stale() FROM PUBLIC;
 
 
 --
@@ -3286,6 +3731,14 @@ GRANT ALL ON TABLE public.calibration_runs TO service_role;
 --
 
 GRANT ALL ON SEQUENCE public.calibration_runs_id_seq TO service_role;
+
+
+--
+-- Name: TABLE career_intelligence; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.career_intelligence TO service_role;
+GRANT SELECT ON TABLE public.career_intelligence TO authenticated;
 
 
 --
@@ -3442,6 +3895,20 @@ GRANT INSERT(storage_path) ON TABLE public.resumes TO authenticated;
 
 
 --
+-- Name: TABLE salary_benchmarks; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.salary_benchmarks TO service_role;
+
+
+--
+-- Name: SEQUENCE salary_benchmarks_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.salary_benchmarks_id_seq TO service_role;
+
+
+--
 -- Name: TABLE scrape_runs; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3453,6 +3920,14 @@ GRANT ALL ON TABLE public.scrape_runs TO service_role;
 --
 
 GRANT ALL ON SEQUENCE public.scrape_runs_id_seq TO service_role;
+
+
+--
+-- Name: TABLE skill_gap_results; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.skill_gap_results TO service_role;
+GRANT SELECT ON TABLE public.skill_gap_results TO authenticated;
 
 
 --
@@ -3737,6 +4212,20 @@ GRANT ALL ON TABLE talvix.schedules TO service_role;
 --
 
 GRANT ALL ON TABLE talvix.schema_migrations TO service_role;
+
+
+--
+-- Name: TABLE skill_categories; Type: ACL; Schema: talvix; Owner: -
+--
+
+GRANT ALL ON TABLE talvix.skill_categories TO service_role;
+
+
+--
+-- Name: TABLE skill_learning_hours; Type: ACL; Schema: talvix; Owner: -
+--
+
+GRANT ALL ON TABLE talvix.skill_learning_hours TO service_role;
 
 
 --

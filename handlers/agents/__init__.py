@@ -4,6 +4,8 @@ from handlers.agents import (  # noqa: F401  (each import registers its agent)
     apply_counts_reset,
     apply_recovery,
     auto_apply,
+    career_insight_refresh,
+    career_intelligence,
     daily_coach,
     document_tailor,
     feedback_calibrator,
@@ -14,5 +16,6 @@ from handlers.agents import (  # noqa: F401  (each import registers its agent)
     resume_intelligence,
     retention_cleanup,
     session_sweep,
+    skill_gap,
     subscription_expiry,
 )

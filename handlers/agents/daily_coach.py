@@ -11,9 +11,9 @@ failure is retried on its own and never holds up the others.
 
 What: the user's last 24 hours and 7 days (applications sent, callbacks and rejections from
 learning_signals, what waits for their review or needs a look, what is in the pipeline), the
-skills their recent matches missed most (job_fit_scores.missing_skills), today's best new match, and,
-once those tables exist (the skill_gap and career_intelligence agents, migration 028), their top skill
-gaps and career score. The message's structure rotates by user and UTC date: structure number
+skills their recent matches missed most (job_fit_scores.missing_skills), today's best new match, and
+their top skill gaps and career score once the skill_gap and career_intelligence agents computed
+them. The message's structure rotates by user and UTC date: structure number
 int(md5(f"{user_id}{date:%Y-%m-%d}").hexdigest(), 16) % 6, as the earlier system did. The model
 (No-Think) writes it from those facts; offline, a deterministic writer fills the structure's template.
 
@@ -208,11 +208,8 @@ async def daily_coach(ctx: Context) -> int:
         raise Skip(f"user {user_id} has not switched the coach on (profile.coach_enabled)")
     if row["already_coached"]:
         raise Skip(f"user {user_id} already has the coach message of {day.isoformat()}")
-    skill_gaps = career = None
-    if await queries.relation_exists(ctx.db, name="public.skill_gap_results"):
-        skill_gaps = await queries.coach_skill_gaps(ctx.db, user_id=user_id)
-    if await queries.relation_exists(ctx.db, name="public.career_intelligence"):
-        career = await queries.coach_career(ctx.db, user_id=user_id)
+    skill_gaps = await queries.coach_skill_gaps(ctx.db, user_id=user_id)
+    career = await queries.coach_career(ctx.db, user_id=user_id)
     facts = facts_from(row, skill_gaps, career)
     index, structure = structure_for(user_id, day)
     completion = await llm.complete(

@@ -550,12 +550,7 @@ async def test_the_structure_rotates_by_date_and_one_day_never_gets_two(db: asyn
     assert len(set(by_day.values())) > 1  # it does rotate (this user's week has several structures)
 
 
-async def test_skill_gaps_and_career_score_are_used_once_their_tables_exist(db: asyncpg.Connection, database_url: str) -> None:
-    present = await db.fetchval(
-        "SELECT to_regclass('public.skill_gap_results') IS NOT NULL OR to_regclass('public.career_intelligence') IS NOT NULL"
-    )
-    if present:
-        pytest.skip("migration 028's own tables are here: their agents' tests cover what they hold")
+async def test_skill_gaps_and_career_score_are_used_once_computed(db: asyncpg.Connection, database_url: str) -> None:
     user = await add_user(db, profile={"coach_enabled": True}, name="Ravi")
     job = await add_job(db)
     await db.execute(
@@ -585,12 +580,18 @@ async def test_skill_gaps_and_career_score_are_used_once_their_tables_exist(db: 
 
     without = await coach()
     assert "kafka" in without["title"] + without["body"] and "Career score" not in without["body"]
-    await db.execute("CREATE TABLE public.skill_gap_results (user_id uuid PRIMARY KEY, top_gaps jsonb NOT NULL)")
-    await db.execute("CREATE TABLE public.career_intelligence (user_id uuid PRIMARY KEY, career_score integer)")
+    # What the skill_gap and career_intelligence agents write (migration 028).
     await db.execute(
-        "INSERT INTO skill_gap_results VALUES ($1, $2)", user, [{"skill": "system design", "importance_pct": 60}, {"skill": "go"}]
+        "INSERT INTO skill_gap_results (user_id, top_gaps, market_jobs, next_refresh_at) "
+        "VALUES ($1, $2, 5, now() + interval '7 days')",
+        user,
+        [{"skill": "system design", "importance_pct": 60}, {"skill": "go"}],
     )
-    await db.execute("INSERT INTO career_intelligence VALUES ($1, 72)", user)
+    await db.execute(
+        "INSERT INTO career_intelligence (user_id, career_score, score_components, market_demand, next_refresh_at) "
+        "VALUES ($1, 72, '{}', '{}', now() + interval '7 days')",
+        user,
+    )
     with_insights = await coach()
     text = with_insights["title"] + with_insights["body"]
     assert "system design" in text and "kafka" not in text and "Career score: 72/100" in with_insights["body"]

@@ -32,6 +32,8 @@ AUTHENTICATED = {
     "job_fit_scores": ("SELECT", ""),
     "job_applications": ("SELECT", "INSERT(job_id),INSERT(method),INSERT(user_id),UPDATE(review_decision),UPDATE(status)"),
     "notifications": ("SELECT", "UPDATE(read_at),UPDATE(status)"),
+    "skill_gap_results": ("SELECT", ""),
+    "career_intelligence": ("SELECT", ""),
 }
 
 PRIVILEGES = """

@@ -36,6 +36,9 @@ USER_TABLES = [
     "learning_signals",
     "model_weights",
     "calibration_runs",
+    "salary_benchmarks",
+    "skill_gap_results",
+    "career_intelligence",
 ]
 
 
