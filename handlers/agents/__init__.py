@@ -7,6 +7,7 @@ from handlers.agents import (  # noqa: F401  (each import registers its agent)
     fit_scorer,
     jd_cleaner,
     job_discovery,
+    notification_delivery,
     resume_intelligence,
     session_sweep,
 )

@@ -38,6 +38,7 @@ async def session_expiry_sweep(ctx: Context) -> int:
         paused=result["paused"],
         warned=result["warned"],
         told=result["told"],
+        to_deliver=result["to_deliver"],
         notifications_deleted=result["notifications_deleted"],
         next_run=follow.isoformat(),
     )

@@ -32,6 +32,7 @@ AUTHENTICATED = {
     "job_fit_scores": ("SELECT", ""),
     "job_applications": ("SELECT", "INSERT(job_id),INSERT(method),INSERT(user_id),UPDATE(review_decision),UPDATE(status)"),
     "notifications": ("SELECT", "UPDATE(read_at),UPDATE(status)"),
+    "user_notification_channels": ("SELECT,DELETE", "INSERT(address),INSERT(channel),INSERT(user_id),UPDATE(is_active)"),
 }
 
 PRIVILEGES = """

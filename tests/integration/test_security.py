@@ -31,6 +31,7 @@ USER_TABLES = [
     "scrape_runs",
     "baseline_scrape_targets",
     "job_skills",
+    "user_notification_channels",
 ]
 
 
