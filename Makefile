@@ -39,6 +39,7 @@ schema: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/talvix bench engine
 	$(BIN)/talvix bench peers
+	$(BIN)/talvix bench discovery
 
 clean:
 	rm -rf $(VENV) .talvix

@@ -7,6 +7,7 @@ parameters. `db` is a connection or a pool.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypeAlias
 from uuid import UUID
 
@@ -374,6 +375,166 @@ async def paused_users(db: Db) -> Rows:
 
 async def auto_apply_failures(db: Db) -> Rows:
     return await _fetch(db, "auto_apply_failures")
+
+
+# ------------------------------------------------------------- learning, calibration and the coach
+
+
+async def record_learning_signal(db: Db, *, user_id: UUID | None, signal_type: str, context: dict[str, Any]) -> int:
+    """For agents whose outcomes are not job_applications changes (follow-ups); returns the id."""
+    signal_id: int = await _fetchval(db, "record_learning_signal", user_id, signal_type, context)
+    return signal_id
+
+
+async def claim_calibration_run(
+    db: Db, *, run_type: str, run_date: date, window_start: datetime, window_end: datetime
+) -> int | None:
+    """The run's id, or None when this type and date already ran. Call inside the run's transaction."""
+    run_id: int | None = await _fetchval(db, "claim_calibration_run", run_type, run_date, window_start, window_end)
+    return run_id
+
+
+async def calibration_run(db: Db, *, run_type: str, run_date: date) -> asyncpg.Record | None:
+    return await _fetchrow(db, "calibration_run", run_type, run_date)
+
+
+async def calibration_weights(db: Db) -> Rows:
+    """Every weight, locked until the transaction ends."""
+    return await _fetch(db, "calibration_weights")
+
+
+async def calibration_signals(db: Db, *, window_start: datetime, window_end: datetime, threshold: Decimal | None) -> asyncpg.Record:
+    row = await _fetchrow(db, "calibration_signals", window_start, window_end, threshold)
+    assert row is not None  # an aggregate always returns its row
+    return row
+
+
+async def save_model_weights(db: Db, *, values: dict[str, Decimal], updated_by: str) -> None:
+    rows = [{"name": name, "value": str(value)} for name, value in values.items()]
+    await db.execute(sql("save_model_weights"), rows, updated_by)
+
+
+async def finish_calibration_run(
+    db: Db,
+    *,
+    run_id: int,
+    status: str,
+    signal_count: int,
+    weights_changed: dict[str, Any],
+    findings: dict[str, Any],
+    top_finding: str,
+    duration_ms: int,
+) -> None:
+    await db.execute(
+        sql("finish_calibration_run"), run_id, status, signal_count, weights_changed, findings, top_finding, duration_ms
+    )
+
+
+async def calibration_failed(
+    db: Db, *, run_type: str, run_date: date, window_start: datetime, window_end: datetime, error: str, duration_ms: int
+) -> None:
+    await db.execute(sql("calibration_failed"), run_type, run_date, window_start, window_end, error, duration_ms)
+
+
+async def queue_coach_messages(db: Db, *, day: date) -> int:
+    return int(await _fetchval(db, "queue_coach_messages", day))
+
+
+async def coach_facts(db: Db, *, user_id: UUID, day: date) -> asyncpg.Record | None:
+    return await _fetchrow(db, "coach_facts", user_id, day)
+
+
+async def relation_exists(db: Db, *, name: str) -> bool:
+    return bool(await _fetchval(db, "relation_exists", name))
+
+
+async def coach_skill_gaps(db: Db, *, user_id: UUID) -> dict[str, Any] | None:
+    """Only once relation_exists(public.skill_gap_results)."""
+    report: dict[str, Any] | None = await _fetchval(db, "coach_skill_gaps", user_id)
+    return report
+
+
+async def coach_career(db: Db, *, user_id: UUID) -> dict[str, Any] | None:
+    """Only once relation_exists(public.career_intelligence)."""
+    report: dict[str, Any] | None = await _fetchval(db, "coach_career", user_id)
+    return report
+
+
+async def save_coach_message(
+    db: Db, *, user_id: UUID, channel: str, title: str, body: str, metadata: dict[str, Any]
+) -> UUID | None:
+    """The notification's id, or None when the user already has the day's message."""
+    notification_id: UUID | None = await _fetchval(db, "save_coach_message", user_id, channel, title, body, metadata)
+    return notification_id
+
+
+# --------------------------------------------------------------------- schedules, plans, retention
+
+
+async def queue_schedule(db: Db, *, agent: str) -> datetime | None:
+    """The time `agent`'s next run is now pending for, or None when it has no schedule row."""
+    due: datetime | None = await _fetchval(db, "queue_schedule", agent)
+    return due
+
+
+async def expire_subscriptions(db: Db) -> asyncpg.Record:
+    """plans_ended, auto_apply_switched_off, applications_stopped, told."""
+    row = await _fetchrow(db, "expire_subscriptions")
+    assert row is not None
+    return row
+
+
+async def reset_apply_counts(db: Db) -> asyncpg.Record:
+    """day (the UTC day now), daily_reset, monthly_reset."""
+    row = await _fetchrow(db, "reset_apply_counts")
+    assert row is not None
+    return row
+
+
+async def expire_fit_scores(db: Db) -> asyncpg.Record:
+    """keep_days, scores_expired, users_marked_stale, rescan (the user ids to rescan now)."""
+    row = await _fetchrow(db, "expire_fit_scores")
+    assert row is not None
+    return row
+
+
+async def delete_expired_notifications(db: Db) -> int:
+    return int(await _fetchval(db, "delete_expired_notifications"))
+
+
+async def delete_expired_learning_signals(db: Db) -> int | None:
+    """How many were deleted; None while migration 029 has not filled the hook."""
+    deleted: int | None = await _fetchval(db, "delete_expired_learning_signals")
+    return deleted
+
+
+async def retention_limits(db: Db) -> dict[str, int]:
+    return {r["name"]: r["value"] for r in await _fetch(db, "retention_limits")}
+
+
+async def expired_documents(conn: asyncpg.Connection[Any], *, sent_days: int, unsent_days: int, limit: int) -> Rows:
+    """Locks the rows it returns: call it in a transaction, and forget_documents in the same one."""
+    return await _fetch(conn, "expired_documents", sent_days, unsent_days, limit)
+
+
+async def forget_documents(conn: asyncpg.Connection[Any], *, application_ids: list[UUID]) -> None:
+    await conn.execute(sql("forget_documents"), application_ids)
+
+
+async def applications_in_check(db: Db, *, application_ids: list[UUID]) -> set[UUID]:
+    return {r["id"] for r in await _fetch(db, "applications_in_check", application_ids)}
+
+
+async def forget_screenshots(db: Db, *, paths: list[str]) -> int:
+    return int(await _fetchval(db, "forget_screenshots", paths))
+
+
+async def existing_applications(db: Db, *, application_ids: list[UUID]) -> set[UUID]:
+    return {r["id"] for r in await _fetch(db, "existing_applications", application_ids)}
+
+
+async def existing_job_fingerprints(db: Db, *, fingerprints: list[str]) -> set[str]:
+    return {r["fingerprint"] for r in await _fetch(db, "existing_job_fingerprints", fingerprints)}
 
 
 # --------------------------------------------------------------------------- notification delivery

@@ -304,6 +304,16 @@ async def cmd_bench(args: argparse.Namespace, settings: Settings | None) -> int:
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
 
 
+# The benchmark suites `talvix bench` runs: modules of the repository's bench/ folder. A product adds
+# its own with add_bench_suite.
+BENCH_SUITES = ["engine", "peers"]
+
+
+def add_bench_suite(name: str) -> None:
+    if name not in BENCH_SUITES:
+        BENCH_SUITES.append(name)
+
+
 def add_command(sub: Any, name: str, func: Command, help_text: str, example: str) -> argparse.ArgumentParser:
     """One subcommand: `func(args, settings)` returns the exit code. Every command takes --json."""
     p: argparse.ArgumentParser = sub.add_parser(
@@ -392,7 +402,7 @@ def build_parser(extend: Callable[[Any], None] | None = None) -> argparse.Argume
         "results are also written to bench/results/",
         "talvix bench engine drain --events 5000   |   talvix bench peers --skip-latency   |   talvix bench engine --help",
     )
-    p.add_argument("suite", choices=["engine", "peers"])
+    p.add_argument("suite", choices=BENCH_SUITES)
     p.add_argument("options", nargs=argparse.REMAINDER, help="the suite's own options (talvix bench engine --help)")
     p.set_defaults(needs_settings=False)
     if extend is not None:

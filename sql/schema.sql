@@ -139,6 +139,32 @@ $$;
 
 
 --
+-- Name: auto_apply_needs_paid_plan(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.auto_apply_needs_paid_plan() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+BEGIN
+    IF NEW.auto_apply_enabled
+       AND (TG_OP = 'INSERT' OR NOT OLD.auto_apply_enabled OR NEW.tier IS DISTINCT FROM OLD.tier)
+       AND NOT (NEW.tier IN ('student', 'professional')
+                AND (NEW.subscription_expires_at IS NULL OR NEW.subscription_expires_at > now())) THEN
+        RAISE EXCEPTION 'auto-apply needs a student or professional plan; this user is on the % plan%', NEW.tier,
+              CASE WHEN NEW.tier <> 'free' THEN ', which ended ' || to_char(NEW.subscription_expires_at AT TIME ZONE 'UTC',
+                                                                             'YYYY-MM-DD HH24:MI "UTC"') ELSE '' END
+              USING ERRCODE = 'check_violation', HINT = 'Upgrade (or renew) the plan, then switch auto-apply on.';
+    END IF;
+    IF NEW.auto_apply_enabled THEN
+        NEW.auto_apply_disabled_reason := NULL;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+
+--
 -- Name: capture_<table oid>_9baff487738efb9e(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -458,6 +484,19 @@ $$;
 
 
 --
+-- Name: delete_expired_learning_signals(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.delete_expired_learning_signals() RETURNS bigint
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'talvix', 'public'
+    AS $$
+    WITH gone AS (DELETE FROM public.learning_signals WHERE expires_at < now() RETURNING 1)
+    SELECT count(*) FROM gone
+$$;
+
+
+--
 -- Name: duration_bucket(integer); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -525,6 +564,19 @@ $$;
 
 
 --
+-- Name: learning_signal_expires_at(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.learning_signal_expires_at() RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$
+    SELECT now() + make_interval(days => coalesce(
+        (SELECT value FROM talvix.limits WHERE name = 'learning_signal_retention_days'), 30))
+$$;
+
+
+--
 -- Name: mark_submitting(uuid, boolean); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -552,6 +604,26 @@ BEGIN
      WHERE id = p_application;
     RETURN NULL;
 END;
+$$;
+
+
+--
+-- Name: next_schedule_run(text, timestamp with time zone); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp with time zone DEFAULT now()) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$
+    SELECT min(t.at)
+      FROM talvix.schedules s
+     CROSS JOIN LATERAL generate_series(0, 31) AS n
+     CROSS JOIN LATERAL (SELECT (p_after AT TIME ZONE 'UTC')::date + n AS day) d
+     CROSS JOIN LATERAL (SELECT (d.day + make_interval(mins => s.utc_minute)) AT TIME ZONE 'UTC' AS at) t
+     WHERE s.agent = p_agent
+       AND (s.iso_weekday IS NULL OR extract(isodow FROM d.day) = s.iso_weekday)
+       AND (s.month_day IS NULL OR extract(day FROM d.day) = s.month_day)
+       AND t.at > p_after
 $$;
 
 
@@ -593,6 +665,118 @@ CREATE FUNCTION talvix.notify_events() RETURNS trigger
     AS $$
 BEGIN
     PERFORM pg_notify('talvix_events', a.agent) FROM (SELECT DISTINCT agent FROM talvix_new_events) a;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: on_paid_plan(text, timestamp with time zone); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.on_paid_plan(p_tier text, p_expires_at timestamp with time zone) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+    SELECT p_tier IN ('student', 'professional') AND (p_expires_at IS NULL OR p_expires_at > now())
+$$;
+
+
+--
+-- Name: queue_schedule(text); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.queue_schedule(p_agent text) RETURNS timestamp with time zone
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$
+DECLARE
+    due timestamptz := talvix.next_schedule_run(p_agent);
+BEGIN
+    IF due IS NULL THEN
+        RETURN NULL;
+    END IF;
+    UPDATE talvix.events SET run_after = due, updated_at = now()
+     WHERE agent = p_agent AND dedup_key = p_agent AND status = 'pending';
+    IF FOUND THEN
+        PERFORM pg_notify('talvix_events', p_agent);  -- a worker waiting for the old time learns the new one
+    ELSE
+        INSERT INTO talvix.events (agent, payload, dedup_key, source, run_after)
+        VALUES (p_agent, '{}', p_agent, 'talvix.schedules', due)
+        ON CONFLICT (agent, dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running') DO NOTHING;
+    END IF;
+    RETURN due;
+END;
+$$;
+
+
+--
+-- Name: queued_application_needs_paid_plan(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.queued_application_needs_paid_plan() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'talvix', 'public'
+    AS $$
+DECLARE
+    plan record;
+BEGIN
+    IF NEW.auto_status = 'queued' THEN
+        SELECT u.tier, u.subscription_expires_at INTO plan FROM public.users u WHERE u.id = NEW.user_id;
+        IF FOUND AND NOT talvix.on_paid_plan(plan.tier, plan.subscription_expires_at) THEN
+            NEW.auto_status := 'skipped';
+            NEW.failure_note := CASE WHEN plan.tier = 'free'
+                                     THEN 'not sent: auto-apply is part of the student and professional plans, not the free plan'
+                                     ELSE format('not sent: the %s plan ended %s', plan.tier,
+                                                 to_char(plan.subscription_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END;
+        END IF;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+
+--
+-- Name: record_application_signal(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.record_application_signal() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'talvix', 'public'
+    AS $$
+DECLARE
+    kinds text[] := '{}';
+    facts jsonb;
+BEGIN
+    IF NEW.auto_status IS DISTINCT FROM OLD.auto_status THEN
+        kinds := kinds || CASE NEW.auto_status
+            WHEN 'submitted' THEN 'application_submitted'
+            WHEN 'failed_captcha' THEN 'apply_failed_captcha'
+            WHEN 'failed_session' THEN 'apply_failed_session'
+            WHEN 'failed_not_found' THEN 'apply_failed_not_found' END;
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        kinds := kinds || CASE NEW.status
+            WHEN 'callback' THEN 'callback_received'
+            WHEN 'interview' THEN 'interview_received'
+            WHEN 'offer' THEN 'offer_received'
+            WHEN 'rejected' THEN 'rejection_received'
+            WHEN 'ghosted' THEN 'ghosted' END;
+    END IF;
+    kinds := array_remove(kinds, NULL);
+    IF cardinality(kinds) = 0 THEN
+        RETURN NULL;
+    END IF;
+    SELECT jsonb_build_object(
+               'application_id', NEW.id, 'job_id', NEW.job_id, 'platform', NEW.platform, 'method', NEW.method,
+               'fit_score_at_apply', NEW.fit_score_at_apply, 'tailored', NEW.tailored_resume_path IS NOT NULL,
+               'dream', EXISTS (SELECT 1 FROM public.user_company_prefs p
+                                 WHERE p.user_id = NEW.user_id AND p.pref_type = 'dream' AND lower(p.company) = lower(j.company)),
+               'auto_status', NEW.auto_status, 'status', NEW.status)
+      INTO facts
+      FROM (SELECT NULL) one LEFT JOIN public.jobs j ON j.id = NEW.job_id;
+    INSERT INTO public.learning_signals (user_id, signal_type, context)
+    SELECT NEW.user_id, k, facts FROM unnest(kinds) k;
     RETURN NULL;
 END;
 $$;
@@ -789,6 +973,21 @@ $$;
 
 
 --
+-- Name: schedule_changed(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.schedule_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$
+BEGIN
+    PERFORM talvix.queue_schedule(NEW.agent);
+    RETURN NULL;
+END;
+$$;
+
+
+--
 -- Name: stamp_auto_apply_activation(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -819,6 +1018,10 @@ BEGIN
     SELECT * INTO app FROM public.job_applications WHERE id = p_application FOR UPDATE;
     IF NOT FOUND THEN
         RETURN 'no such application';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM public.users u
+                    WHERE u.id = app.user_id AND talvix.on_paid_plan(u.tier, u.subscription_expires_at)) THEN
+        RETURN 'auto-apply is part of the student and professional plans; this user has no such plan now';
     END IF;
     IF p_submit AND app.cap_reserved_on IS NULL THEN
         refused := talvix.reserve_user_apply(app.user_id);
@@ -1152,6 +1355,47 @@ ALTER TABLE public.baseline_scrape_targets ALTER COLUMN id ADD GENERATED ALWAYS 
 
 
 --
+-- Name: calibration_runs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.calibration_runs (
+    id bigint NOT NULL,
+    run_type text NOT NULL,
+    run_date date NOT NULL,
+    status text NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    window_end timestamp with time zone NOT NULL,
+    signal_count integer DEFAULT 0 NOT NULL,
+    weights_changed jsonb DEFAULT '{}'::jsonb NOT NULL,
+    findings jsonb DEFAULT '{}'::jsonb NOT NULL,
+    top_finding text,
+    error_message text,
+    duration_ms integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT calibration_runs_duration_ms_check CHECK ((duration_ms >= 0)),
+    CONSTRAINT calibration_runs_error_message_check CHECK ((char_length(error_message) <= 500)),
+    CONSTRAINT calibration_runs_run_type_check CHECK ((run_type = ANY (ARRAY['daily'::text, 'weekly'::text]))),
+    CONSTRAINT calibration_runs_signal_count_check CHECK ((signal_count >= 0)),
+    CONSTRAINT calibration_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'completed'::text, 'skipped_insufficient_data'::text, 'failed'::text]))),
+    CONSTRAINT calibration_runs_top_finding_check CHECK ((char_length(top_finding) <= 500))
+);
+
+
+--
+-- Name: calibration_runs_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.calibration_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.calibration_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: job_applications; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1177,6 +1421,7 @@ CREATE TABLE public.job_applications (
     cap_reserved_on date,
     linkedin_reservation bigint,
     document_files jsonb DEFAULT '{}'::jsonb NOT NULL,
+    files_expired_at timestamp with time zone,
     CONSTRAINT job_applications_auto_status_check CHECK ((auto_status = ANY (ARRAY['queued'::text, 'tailoring'::text, 'ready'::text, 'in_progress'::text, 'awaiting_review'::text, 'submitting'::text, 'submitted'::text, 'needs_check'::text, 'deferred_cooldown'::text, 'failed_captcha'::text, 'failed_session'::text, 'failed_not_found'::text, 'failed_closed'::text, 'failed_error'::text, 'already_applied'::text, 'skipped'::text]))),
     CONSTRAINT job_applications_fit_score_at_apply_check CHECK (((fit_score_at_apply >= 0) AND (fit_score_at_apply <= 100))),
     CONSTRAINT job_applications_method_check CHECK ((method = ANY (ARRAY['auto'::text, 'manual'::text]))),
@@ -1287,6 +1532,54 @@ ALTER TABLE public.jobs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+
+--
+-- Name: learning_signals; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.learning_signals (
+    id bigint NOT NULL,
+    user_id uuid,
+    signal_type text NOT NULL,
+    context jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone DEFAULT talvix.learning_signal_expires_at() NOT NULL,
+    CONSTRAINT learning_signals_context_check CHECK ((jsonb_typeof(context) = 'object'::text)),
+    CONSTRAINT learning_signals_signal_type_check CHECK ((signal_type = ANY (ARRAY['application_submitted'::text, 'apply_failed_captcha'::text, 'apply_failed_session'::text, 'apply_failed_not_found'::text, 'callback_received'::text, 'interview_received'::text, 'offer_received'::text, 'rejection_received'::text, 'ghosted'::text, 'followup_email_sent'::text, 'followup_replied'::text, 'li_connection_sent'::text, 'li_connection_accepted'::text, 'li_connection_declined'::text])))
+);
+
+
+--
+-- Name: learning_signals_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.learning_signals ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.learning_signals_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: model_weights; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.model_weights (
+    weight_name text NOT NULL,
+    weight_value numeric(8,4) NOT NULL,
+    min_value numeric(8,4) NOT NULL,
+    max_value numeric(8,4) NOT NULL,
+    note text,
+    updated_by text DEFAULT 'migration 029'::text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT model_weights_check CHECK ((min_value <= max_value)),
+    CONSTRAINT model_weights_check1 CHECK (((weight_value >= min_value) AND (weight_value <= max_value))),
+    CONSTRAINT model_weights_weight_name_check CHECK ((weight_name ~ '^[a-z][a-z0-9_]{0,62}$'::text))
 );
 
 
@@ -1525,7 +1818,7 @@ CREATE TABLE public.users (
     auto_apply_activated_at timestamp with time zone,
     auto_apply_paused boolean DEFAULT false NOT NULL,
     auto_apply_paused_reason text,
-    fit_score_threshold integer DEFAULT 75 NOT NULL,
+    fit_score_threshold integer,
     daily_apply_limit integer DEFAULT 10 NOT NULL,
     monthly_apply_limit integer DEFAULT 250 NOT NULL,
     daily_apply_count integer DEFAULT 0 NOT NULL,
@@ -1536,6 +1829,8 @@ CREATE TABLE public.users (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     apply_counts_month date,
     review_mode_ends_at timestamp with time zone,
+    subscription_expires_at timestamp with time zone,
+    auto_apply_disabled_reason text,
     CONSTRAINT users_daily_apply_count_check CHECK ((daily_apply_count >= 0)),
     CONSTRAINT users_daily_apply_limit_check CHECK (((daily_apply_limit >= 1) AND (daily_apply_limit <= 25))),
     CONSTRAINT users_fit_score_threshold_check CHECK (((fit_score_threshold >= 40) AND (fit_score_threshold <= 100))),
@@ -1685,6 +1980,24 @@ CREATE TABLE talvix.run_rollups (
 
 
 --
+-- Name: schedules; Type: TABLE; Schema: talvix; Owner: -
+--
+
+CREATE TABLE talvix.schedules (
+    agent text NOT NULL,
+    utc_minute integer NOT NULL,
+    iso_weekday smallint,
+    month_day smallint,
+    note text NOT NULL,
+    CONSTRAINT schedules_agent_check CHECK ((agent ~ '^[a-z][a-z0-9_]*$'::text)),
+    CONSTRAINT schedules_check CHECK (((iso_weekday IS NULL) OR (month_day IS NULL))),
+    CONSTRAINT schedules_iso_weekday_check CHECK (((iso_weekday >= 1) AND (iso_weekday <= 7))),
+    CONSTRAINT schedules_month_day_check CHECK (((month_day >= 1) AND (month_day <= 28))),
+    CONSTRAINT schedules_utc_minute_check CHECK (((utc_minute >= 0) AND (utc_minute <= 1439)))
+);
+
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: talvix; Owner: -
 --
 
@@ -1748,6 +2061,22 @@ ALTER TABLE ONLY public.baseline_scrape_targets
 
 
 --
+-- Name: calibration_runs calibration_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.calibration_runs
+    ADD CONSTRAINT calibration_runs_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: calibration_runs calibration_runs_run_type_run_date_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.calibration_runs
+    ADD CONSTRAINT calibration_runs_run_type_run_date_key UNIQUE (run_type, run_date);
+
+
+--
 -- Name: job_applications job_applications_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1801,6 +2130,22 @@ ALTER TABLE ONLY public.jobs
 
 ALTER TABLE ONLY public.jobs
     ADD CONSTRAINT jobs_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: learning_signals learning_signals_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.learning_signals
+    ADD CONSTRAINT learning_signals_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: model_weights model_weights_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.model_weights
+    ADD CONSTRAINT model_weights_pkey PRIMARY KEY (weight_name);
 
 
 --
@@ -1964,6 +2309,14 @@ ALTER TABLE ONLY talvix.run_rollups
 
 
 --
+-- Name: schedules schedules_pkey; Type: CONSTRAINT; Schema: talvix; Owner: -
+--
+
+ALTER TABLE ONLY talvix.schedules
+    ADD CONSTRAINT schedules_pkey PRIMARY KEY (agent);
+
+
+--
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: talvix; Owner: -
 --
 
@@ -2080,6 +2433,34 @@ CREATE INDEX jobs_unmatched_idx ON public.jobs USING btree (id) WHERE (matched_a
 
 
 --
+-- Name: learning_signals_created_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX learning_signals_created_idx ON public.learning_signals USING btree (created_at);
+
+
+--
+-- Name: learning_signals_expires_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX learning_signals_expires_idx ON public.learning_signals USING btree (expires_at);
+
+
+--
+-- Name: learning_signals_user_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX learning_signals_user_idx ON public.learning_signals USING btree (user_id, created_at);
+
+
+--
+-- Name: notifications_coach_once_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX notifications_coach_once_idx ON public.notifications USING btree (user_id, ((metadata ->> 'coach_date'::text))) WHERE (event_type = 'coach_message'::text);
+
+
+--
 -- Name: notifications_due_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2185,10 +2566,24 @@ CREATE TRIGGER agent_logs_roll_up_updates AFTER UPDATE ON public.agent_logs REFE
 
 
 --
+-- Name: job_applications job_applications_learning_signals; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER job_applications_learning_signals AFTER UPDATE OF auto_status, status ON public.job_applications FOR EACH ROW WHEN (((old.auto_status IS DISTINCT FROM new.auto_status) OR (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION talvix.record_application_signal();
+
+
+--
+-- Name: job_applications job_applications_need_paid_plan; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER job_applications_need_paid_plan BEFORE INSERT ON public.job_applications FOR EACH ROW EXECUTE FUNCTION talvix.queued_application_needs_paid_plan();
+
+
+--
 -- Name: job_applications job_applications_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER job_applications_updated_at BEFORE UPDATE ON public.job_applications FOR EACH ROW EXECUTE FUNCTION talvix.touch_updated_at();
+CREATE TRIGGER job_applications_updated_at BEFORE UPDATE ON public.job_applications FOR EACH ROW WHEN ((NOT (old.files_expired_at IS DISTINCT FROM new.files_expired_at))) EXECUTE FUNCTION talvix.touch_updated_at();
 
 
 --
@@ -2297,6 +2692,13 @@ CREATE TRIGGER users_auto_apply_activation BEFORE INSERT OR UPDATE OF auto_apply
 
 
 --
+-- Name: users users_auto_apply_needs_paid_plan; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER users_auto_apply_needs_paid_plan BEFORE INSERT OR UPDATE OF auto_apply_enabled, tier ON public.users FOR EACH ROW EXECUTE FUNCTION talvix.auto_apply_needs_paid_plan();
+
+
+--
 -- Name: users users_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2315,6 +2717,13 @@ CREATE TRIGGER events_notify AFTER INSERT ON talvix.events REFERENCING NEW TABLE
 --
 
 CREATE TRIGGER events_notify_requeue AFTER UPDATE OF status ON talvix.events FOR EACH ROW WHEN (((new.status = 'pending'::text) AND (old.status <> 'pending'::text))) EXECUTE FUNCTION talvix.notify_event();
+
+
+--
+-- Name: schedules schedules_queue; Type: TRIGGER; Schema: talvix; Owner: -
+--
+
+CREATE TRIGGER schedules_queue AFTER INSERT OR UPDATE ON talvix.schedules FOR EACH ROW EXECUTE FUNCTION talvix.schedule_changed();
 
 
 --
@@ -2371,6 +2780,14 @@ ALTER TABLE ONLY public.job_fit_scores
 
 ALTER TABLE ONLY public.job_skills
     ADD CONSTRAINT job_skills_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.jobs(id) ON DELETE CASCADE;
+
+
+--
+-- Name: learning_signals learning_signals_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.learning_signals
+    ADD CONSTRAINT learning_signals_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE SET NULL;
 
 
 --
@@ -2471,6 +2888,12 @@ CREATE POLICY applications_own_update ON public.job_applications FOR UPDATE TO a
 ALTER TABLE public.baseline_scrape_targets ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: calibration_runs; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.calibration_runs ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: user_company_prefs company_prefs_own; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -2541,6 +2964,18 @@ ALTER TABLE public.jobs ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY jobs_read ON public.jobs FOR SELECT TO authenticated USING (true);
 
+
+--
+-- Name: learning_signals; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.learning_signals ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: model_weights; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.model_weights ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: notifications; Type: ROW SECURITY; Schema: public; Owner: -
@@ -2751,6 +3186,13 @@ GRANT ALL ON FUNCTION talvix.admit_user_model_run(p_user uuid, p_agent text, p_e
 
 
 --
+-- Name: FUNCTION auto_apply_needs_paid_plan(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.auto_apply_needs_paid_plan() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION capture_<table oid>_9baff487738efb9e(); Type: ACL; Schema: talvix; Owner: -
 --
 
@@ -2828,6 +3270,22 @@ REVOKE ALL ON FUNCTION talvix.delete_expired(batch integer) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION delete_expired_learning_signals(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.delete_expired_learning_signals() FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.delete_expired_learning_signals() TO service_role;
+
+
+--
+-- Name: FUNCTION learning_signal_expires_at(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.learning_signal_expires_at() FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.learning_signal_expires_at() TO service_role;
+
+
+--
 -- Name: FUNCTION mark_submitting(p_application uuid, p_linkedin boolean); Type: ACL; Schema: talvix; Owner: -
 --
 
@@ -2836,11 +3294,49 @@ GRANT ALL ON FUNCTION talvix.mark_submitting(p_application uuid, p_linkedin bool
 
 
 --
+-- Name: FUNCTION next_schedule_run(p_agent text, p_after timestamp with time zone); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp with time zone) TO service_role;
+
+
+--
 -- Name: FUNCTION notification_channels(for_user uuid); Type: ACL; Schema: talvix; Owner: -
 --
 
 REVOKE ALL ON FUNCTION talvix.notification_channels(for_user uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION talvix.notification_channels(for_user uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION on_paid_plan(p_tier text, p_expires_at timestamp with time zone); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.on_paid_plan(p_tier text, p_expires_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.on_paid_plan(p_tier text, p_expires_at timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION queue_schedule(p_agent text); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.queue_schedule(p_agent text) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.queue_schedule(p_agent text) TO service_role;
+
+
+--
+-- Name: FUNCTION queued_application_needs_paid_plan(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.queued_application_needs_paid_plan() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION record_application_signal(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.record_application_signal() FROM PUBLIC;
 
 
 --
@@ -2889,6 +3385,13 @@ GRANT ALL ON FUNCTION talvix.reserve_linkedin_unit(day date) TO service_role;
 
 REVOKE ALL ON FUNCTION talvix.reserve_user_apply(p_user uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION talvix.reserve_user_apply(p_user uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION schedule_changed(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.schedule_changed() FROM PUBLIC;
 
 
 --
@@ -2948,6 +3451,20 @@ GRANT ALL ON TABLE public.baseline_scrape_targets TO service_role;
 --
 
 GRANT ALL ON SEQUENCE public.baseline_scrape_targets_id_seq TO service_role;
+
+
+--
+-- Name: TABLE calibration_runs; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.calibration_runs TO service_role;
+
+
+--
+-- Name: SEQUENCE calibration_runs_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.calibration_runs_id_seq TO service_role;
 
 
 --
@@ -3029,6 +3546,27 @@ GRANT SELECT ON TABLE public.jobs TO authenticated;
 --
 
 GRANT ALL ON SEQUENCE public.jobs_id_seq TO service_role;
+
+
+--
+-- Name: TABLE learning_signals; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.learning_signals TO service_role;
+
+
+--
+-- Name: SEQUENCE learning_signals_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.learning_signals_id_seq TO service_role;
+
+
+--
+-- Name: TABLE model_weights; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.model_weights TO service_role;
 
 
 --
@@ -3407,6 +3945,13 @@ GRANT ALL ON TABLE talvix.linkedin_reservations TO service_role;
 --
 
 GRANT ALL ON TABLE talvix.run_rollups TO service_role;
+
+
+--
+-- Name: TABLE schedules; Type: ACL; Schema: talvix; Owner: -
+--
+
+GRANT ALL ON TABLE talvix.schedules TO service_role;
 
 
 --

@@ -1,13 +1,19 @@
 """Talvix's agents: one module each. Importing this package registers every one with the engine."""
 
 from handlers.agents import (  # noqa: F401  (each import registers its agent)
+    apply_counts_reset,
     apply_recovery,
     auto_apply,
+    daily_coach,
     document_tailor,
+    feedback_calibrator,
+    fit_score_expiry,
     fit_scorer,
     jd_cleaner,
     job_discovery,
     notification_delivery,
     resume_intelligence,
+    retention_cleanup,
     session_sweep,
+    subscription_expiry,
 )

@@ -154,6 +154,7 @@ async def score(ctx: Context, candidates: list[Any], *, thinking: bool, usage: d
             usage["scored"] += result["scored"]
             usage["total_tokens"] += completion.metadata.get("total_tokens") or 0
             usage["queued_applications"] += result["queued"]
+            usage["held_back_no_paid_plan"] += result["held_back"]
             usage.update(
                 model=completion.metadata["model"],
                 offline=completion.metadata["offline"],
@@ -166,7 +167,14 @@ async def fit_scorer(ctx: Context) -> int:
     await ctx.release_dedup_key()
     user_id, mode = scope(ctx.payload)
     limits = await queries.match_limits(ctx.db)
-    usage: dict[str, Any] = {"mode": mode, "calls": 0, "scored": 0, "total_tokens": 0, "queued_applications": 0}
+    usage: dict[str, Any] = {
+        "mode": mode,
+        "calls": 0,
+        "scored": 0,
+        "total_tokens": 0,
+        "queued_applications": 0,
+        "held_back_no_paid_plan": 0,  # would have been queued, but the user has no paid plan
+    }
     if mode == "full":
         found = await matcher.candidates(
             ctx.db, user_id=user_id, job_ids=None, rescore=True, top_k=limits["fit_rescan_top_k"], metadata=ctx.metadata

@@ -1,8 +1,8 @@
 """session_expiry_sweep: once a day at 19:30 India time (CONTRACT.md), warn users whose
 sessions near expiry (7, 3 and 1 days, from the cookies' expiry the gateway recorded) and retire
 expired ones, pausing those users' auto-apply. Each warning is a flag on the connection plus a row
-in public.notifications, which the app shows and a channel sender delivers; the sweep also deletes
-notifications past their expiry.
+in public.notifications, which the app shows and a channel sender delivers (retention_cleanup deletes
+them once expired).
 
 Periodic work without a scheduler: the run ends by queueing the next one for tomorrow, under a
 fixed dedup key, so exactly one future sweep is pending. Migration 010 queues the first.
@@ -39,7 +39,6 @@ async def session_expiry_sweep(ctx: Context) -> int:
         warned=result["warned"],
         told=result["told"],
         to_deliver=result["to_deliver"],
-        notifications_deleted=result["notifications_deleted"],
         next_run=follow.isoformat(),
     )
     return int(result["expired"] + result["warned"])

@@ -6,7 +6,7 @@ commands plus `gateway` and `demo`) and `gateway` (the public session-capture se
 """
 
 from handlers.app import metrics, panels
-from listeners import add_migrations, add_secret_fields, sql_folder
+from listeners import add_migrations, add_secret_fields, cli, sql_folder
 
 MIGRATIONS = sql_folder() / "product" / "migrations"
 
@@ -23,3 +23,5 @@ add_secret_fields(
 )
 panels.register()
 metrics.register()
+# bench/discovery.py: a discovery run, cleaned and scored for many users (talvix bench discovery).
+cli.add_bench_suite("discovery")

@@ -1,7 +1,8 @@
 """anti_ban_guard: the checks before any browser starts. Deterministic, never an LLM.
 
-1. User gates: auto-apply on and not paused, the job still open, its company not blacklisted, not
-   already applied, the daily and monthly caps not reached.
+1. User gates: a paid plan (the free plan has no auto-apply; an ended plan counts as free at once),
+   auto-apply on and not paused, the job still open, its company not blacklisted, not already
+   applied, the daily and monthly caps not reached.
 2. The LinkedIn budget: a LinkedIn application goes nowhere when today's budget is spent. (Each
    LinkedIn action also reserves its unit through talvix.reserve_linkedin_unit, and releases that reservation if
    the action did not happen: see `linkedin_action`.)
@@ -58,6 +59,14 @@ def risk_score(facts: dict[str, Any], lim: dict[str, int]) -> tuple[int, list[st
     return score, [f"{text} (+{lim.get(f'risk_points_{name}', 0)})" for name, text in factors]
 
 
+def plan_refusal(tier: str, expires_at: datetime | None) -> str:
+    if tier == "free":
+        return "auto-apply is part of the student and professional plans, not the free plan"
+    if expires_at is None:  # a paid tier with no end is a paid plan; nothing else reaches here
+        return f"no {tier} plan"
+    return f"the user's {tier} plan ended {expires_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
 async def evaluate(db: asyncpg.Pool | asyncpg.Connection, application_id: UUID, now: datetime | None = None) -> Decision:
     now = now or datetime.now(UTC)
     row = await queries.guard_facts(db, application_id=application_id)
@@ -65,6 +74,7 @@ async def evaluate(db: asyncpg.Pool | asyncpg.Connection, application_id: UUID, 
         return Decision("skip", f"application {application_id} no longer exists")
     f, lim = dict(row), await limits(db)
     gates = [
+        (not f["on_paid_plan"], plan_refusal(f["tier"], f["subscription_expires_at"])),
         (not f["auto_apply_enabled"], "auto-apply is off for this user"),
         (f["auto_apply_paused"], f"auto-apply is paused: {f['auto_apply_paused_reason'] or 'by the guard'}"),
         (f["job_id"] is None or not f["is_active"], "the job is closed or gone"),

@@ -91,3 +91,15 @@ async def shortlist_posting(db: asyncpg.Pool, *, posting_id: int) -> int:
     """1 when the posting was added to the shortlist, 0 when it already was."""
     status: str = await db.execute(_sql("shortlist_posting"), posting_id)
     return int(status.split()[-1])
+
+
+async def add_scrape_run(conn: asyncpg.Connection) -> int:
+    return int(await conn.fetchval(_sql("add_scrape_run")))
+
+
+async def scrape_run_summary(conn: asyncpg.Connection, *, run_id: int) -> list[asyncpg.Record]:
+    return await _rows(conn, "scrape_run_summary", run_id)
+
+
+async def discovered_matches(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await _rows(conn, "discovered_matches")

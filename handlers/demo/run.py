@@ -86,6 +86,38 @@ async def _pipeline(conn: asyncpg.Connection) -> None:
     )
 
 
+async def _discovery(conn: asyncpg.Connection) -> None:
+    """A discovery run against local stand-ins of Remotive, Himalayas, Adzuna and a job feed (the
+    test suite's, built from each board's public documentation), then cleaning and the delta pass."""
+    try:
+        from tests.support.job_board_apis import JobBoardAPIs
+    except ImportError:
+        cli.console.print("[bold]11.[/bold] discovery skipped: the boards' stand-ins live in the checkout's tests/ folder")
+        return
+    boards = JobBoardAPIs(adzuna_app_id="demo-app", adzuna_app_key="demo-key")
+    runner = await boards.start()
+    try:
+        for board in ("REMOTIVE", "HIMALAYAS", "ADZUNA"):
+            os.environ[f"TALVIX_DISCOVERY_{board}_URL"] = boards.origin
+        os.environ.update(
+            ADZUNA_APP_ID="demo-app", ADZUNA_APP_KEY="demo-key", TALVIX_DISCOVERY_FEEDS=f"{boards.origin}/feeds/jobs.rss"
+        )
+        run_id = await queries.add_scrape_run(conn)
+        await _wait_until_settled(conn, 120)
+        cli.print_table(
+            f"11. A discovery run from the local stand-ins of the boards ({boards.origin}): scrape_runs {run_id}",
+            await queries.scrape_run_summary(conn, run_id=run_id),
+            ["board", "jobs_listed", "status", "total_new", "total_refreshed", "total_malformed", "failure"],
+        )
+        cli.print_table(
+            "12. Read by jd_cleaner, matched and scored for the candidate in one delta pass",
+            await queries.discovered_matches(conn),
+            ["source", "company", "title", "city", "role_family", "score", "recommendation", "auto_status"],
+        )
+    finally:
+        await runner.cleanup()
+
+
 async def _demo(dsn: str, keep_running: bool) -> int:
     settings = load_settings(
         database_url=dsn,
@@ -150,6 +182,7 @@ async def _demo(dsn: str, keep_running: bool) -> int:
         )
 
         await _pipeline(conn)
+        await _discovery(conn)
 
         if keep_running:
             cli.console.print("worker still running on", dsn, "- Ctrl-C to stop")
@@ -157,7 +190,7 @@ async def _demo(dsn: str, keep_running: bool) -> int:
                 await worker_task
         worker.stop()
         await worker_task
-        cli.console.print("[bold]11.[/bold] worker stopped gracefully")
+        cli.console.print("[bold]13.[/bold] worker stopped gracefully")
     finally:
         await conn.close()
     return cli.EXIT_OK

@@ -46,7 +46,11 @@ DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 NOT_RUN = {"make test": "it is the command that runs this test"}
 # A benchmark at the documented size takes minutes (the peers' drain of 5,000 jobs with
 # Procrastinate alone ~20 s): the acceptance test proves each line runs, the benchmarks measure.
-BENCH_SIZES = {"--events 5000": "--events 300", "--latency-count 300": "--latency-count 30"}
+BENCH_SIZES = {
+    "--events 5000": "--events 300",
+    "--latency-count 300": "--latency-count 30",
+    "--jobs 10000 --users 100": "--jobs 300 --users 5",
+}
 LONG_RUNNING = re.compile(r"\btalvix (worker|gateway)\b")
 GATEWAY_PASSWORD = "a-long-random-password"
 # What the documents show an operator, and what the test uses instead.

@@ -15,7 +15,9 @@ async def application(
     db: asyncpg.Connection, *, platform: str = "greenhouse", company: str = "Acme", activated_days_ago: float = 30, **user: object
 ) -> tuple[uuid.UUID, uuid.UUID]:
     uid = uuid.uuid4()
-    await db.execute("INSERT INTO users (id, email, auto_apply_enabled) VALUES ($1, $2, true)", uid, f"{uid}@x.dev")
+    await db.execute(
+        "INSERT INTO users (id, email, tier, auto_apply_enabled) VALUES ($1, $2, 'professional', true)", uid, f"{uid}@x.dev"
+    )
     await db.execute(
         "UPDATE users SET auto_apply_activated_at = now() - make_interval(secs => $2) WHERE id = $1",
         uid,

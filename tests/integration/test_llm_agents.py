@@ -250,7 +250,8 @@ async def score_until_settled(db: asyncpg.Connection, database_url: str) -> None
 async def make_candidate(db: asyncpg.Connection, **profile: object) -> uuid.UUID:
     user = uuid.uuid4()
     await db.execute(
-        "INSERT INTO users (id, email, auto_apply_enabled, fit_score_threshold, profile) VALUES ($1, $2, true, 75, $3)",
+        "INSERT INTO users (id, email, tier, auto_apply_enabled, fit_score_threshold, profile) "
+        "VALUES ($1, $2, 'professional', true, 75, $3)",
         user,
         f"{user}@x.dev",
         dict(profile),
@@ -331,7 +332,7 @@ async def test_offline_pipeline_resume_to_queued_application(
         ],
     )
     user = uuid.uuid4()
-    await db.execute("INSERT INTO users (id, email) VALUES ($1, 'o@x.dev')", user)
+    await db.execute("INSERT INTO users (id, email, tier) VALUES ($1, 'o@x.dev', 'professional')", user)
     await db.execute("INSERT INTO resumes (user_id, raw_text) VALUES ($1, $2)", user, RESUME)
     await db.execute("UPDATE users SET auto_apply_enabled = true WHERE id = $1", user)
     async with running_worker(database_url, **serving("resume_intelligence", "fit_scorer")):

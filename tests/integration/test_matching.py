@@ -29,7 +29,9 @@ SKILLS = {"skills": ["python", "postgresql", "kafka"], "titles": ["Backend Engin
 async def candidate(db: asyncpg.Connection, summary: dict | None = None, roles: tuple[str, ...] = ()) -> uuid.UUID:
     user = uuid.uuid4()
     await db.execute(
-        "INSERT INTO users (id, email, auto_apply_enabled, fit_score_threshold) VALUES ($1, $2, true, 75)", user, f"{user}@x.dev"
+        "INSERT INTO users (id, email, tier, auto_apply_enabled, fit_score_threshold) VALUES ($1, $2, 'professional', true, 75)",
+        user,
+        f"{user}@x.dev",
     )
     await db.execute(
         "INSERT INTO resumes (user_id, raw_text, parse_status, summary, parsed_at) VALUES ($1, 'x', 'parsed', $2, now())",

@@ -31,6 +31,11 @@ USER_TABLES = [
     "scrape_runs",
     "baseline_scrape_targets",
     "job_skills",
+    "job_embeddings",
+    "user_embeddings",
+    "learning_signals",
+    "model_weights",
+    "calibration_runs",
     "user_notification_channels",
 ]
 

@@ -17,7 +17,9 @@ from tests.support.workers import running_worker
 
 async def connection(db: asyncpg.Connection, expires_in: timedelta | None, **flags: bool) -> uuid.UUID:
     uid = uuid.uuid4()
-    await db.execute("INSERT INTO users (id, email, auto_apply_enabled) VALUES ($1, $2, true)", uid, f"{uid}@x.dev")
+    await db.execute(
+        "INSERT INTO users (id, email, tier, auto_apply_enabled) VALUES ($1, $2, 'professional', true)", uid, f"{uid}@x.dev"
+    )
     await db.execute(
         "INSERT INTO user_connections (user_id, platform, session_encrypted, session_iv, estimated_expires_at, "
         "warning_7d_sent, warning_3d_sent, warning_1d_sent) VALUES ($1, 'linkedin', 'x', 'y', now() + $2, $3, $4, $5)",
@@ -69,14 +71,9 @@ async def test_daily_sweep_warns_once_retires_expired_and_queues_tomorrow(db: as
         in_12_hours: ("session_expiring", "Your linkedin session expires in less than a day"),
         expired: ("session_expired", "Your linkedin session has expired"),
     }
-    # Each warning once: the same sweep again tells nobody anything new, and drops expired notifications.
-    await db.execute(
-        "INSERT INTO notifications (user_id, event_type, title, body, expires_at) "
-        "VALUES ($1, 'old', 'old', 'old', now() - interval '1 minute')",
-        far,
-    )
+    # Each warning once: the same sweep again tells nobody anything new.
     again = await db.fetchrow(queries.sql("session_expiry_sweep"))
-    assert (again["told"], again["notifications_deleted"]) == (0, 1)
+    assert (again["told"], again["warned"], again["expired"]) == (0, 0, 0)
     assert await db.fetchval("SELECT count(*) FROM notifications") == 4
     follow = await db.fetchrow(
         "SELECT run_after, status FROM talvix.events WHERE agent = 'session_expiry_sweep' AND status = 'pending'"

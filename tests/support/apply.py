@@ -80,7 +80,8 @@ async def new_application(
     """A user with a parsed resume and an application to the job at `url`, its documents on disk."""
     uid, app = uuid.uuid4(), uuid.uuid4()
     await db.execute(
-        "INSERT INTO users (id, email, full_name, phone, profile, auto_apply_enabled) VALUES ($1, $2, $3, $4, $5, true)",
+        "INSERT INTO users (id, email, full_name, phone, profile, tier, auto_apply_enabled) "
+        "VALUES ($1, $2, $3, $4, $5, 'professional', true)",
         uid,
         f"{uid.hex[:8]}@example.dev",
         full_name,

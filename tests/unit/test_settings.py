@@ -44,12 +44,13 @@ def test_doppler_yaml_and_the_readme_name_every_secret_the_code_reads() -> None:
     from handlers.app.gateway import GatewaySettings
     from handlers.delivery.channels import DeliverySettings
     from handlers.discovery.sources import DiscoverySettings
+    from handlers.skills.embeddings import EmbeddingSettings
     from handlers.skills.llm import LLMSettings
     from listeners.settings import Settings
 
     repo = Path(__file__).resolve().parents[2]
     names = set()
-    for model in (Settings, GatewaySettings, LLMSettings, DiscoverySettings, DeliverySettings):
+    for model in (Settings, GatewaySettings, LLMSettings, DiscoverySettings, EmbeddingSettings, DeliverySettings):
         prefix = model.model_config.get("env_prefix", "")
         for name, field in model.model_fields.items():
             # A secret is a SecretStr, or a database URL (its password).
@@ -67,6 +68,7 @@ def test_doppler_yaml_and_the_readme_name_every_secret_the_code_reads() -> None:
         "SUPABASE_JWT_SECRET",
         "GATEWAY_DATABASE_URL",
         "ADZUNA_APP_KEY",
+        "TALVIX_EMBEDDINGS_API_KEY",
         "WHATSAPP_ACCESS_TOKEN",
         "TELEGRAM_BOT_TOKEN",
         "SMTP_PASSWORD",

@@ -1,4 +1,4 @@
--- The demo's user.
-INSERT INTO public.users (email, full_name, profile)
-VALUES ('asha@example.com', 'Asha Rao', '{"years_experience": 6}')
+-- The demo's user, on a paid plan (the free plan has no auto-apply).
+INSERT INTO public.users (email, full_name, profile, tier)
+VALUES ('asha@example.com', 'Asha Rao', '{"years_experience": 6}', 'professional')
 RETURNING id

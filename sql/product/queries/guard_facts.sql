@@ -1,6 +1,7 @@
 -- Everything the anti-ban guard weighs for one application, in one round trip.
 -- $1 application id
 SELECT a.id, a.user_id, a.auto_status, a.job_id, coalesce(a.platform, j.platform) AS platform,
+       u.tier, u.subscription_expires_at, talvix.on_paid_plan(u.tier, u.subscription_expires_at) AS on_paid_plan,
        u.auto_apply_enabled, u.auto_apply_paused, u.auto_apply_paused_reason, u.auto_apply_activated_at, u.review_mode_ends_at,
        CASE WHEN u.apply_counts_day = talvix.utc_today() THEN u.daily_apply_count ELSE 0 END AS applied_today,
        u.daily_apply_limit,

@@ -14,7 +14,8 @@
 -- $1 user id (NULL = every eligible user), $2 job ids (NULL = every active job), $3 rescore jobs
 -- already scored, $4 top_k per user, $5 $6 $7 the vector ranking as parallel arrays of user id,
 -- job id and rank (empty without embeddings)
-WITH eligible AS (
+WITH eligible AS MATERIALIZED (  -- each user's query is built once, not once per job
+
     SELECT u.id AS user_id, u.fit_score_threshold, u.profile, r.summary,
            (SELECT websearch_to_tsquery('english', string_agg('"' || replace(term, '"', ' ') || '"', ' OR '))
               FROM (SELECT t.role_title AS term FROM public.user_target_roles t WHERE t.user_id = u.id

@@ -1,6 +1,12 @@
 -- Store one batch of scores and queue an application for each that reaches the user's threshold
 -- with an 'apply' recommendation — in one statement, so scores and queued applications never
--- disagree. The queued insert is what triggers tailoring and applying.
+-- disagree. The queued insert is what triggers tailoring and applying. Only a user on a paid plan
+-- gets queued applications (the free plan has no auto-apply); `held_back` counts the ones a user
+-- without one would have had.
+-- The threshold is the user's own, or the calibrated default (model_weights.min_fit_score_threshold)
+-- when they have not set one; a dream company's score counts model_weights.dream_company_score_bonus
+-- more. A missing weight never lowers the bar: without the threshold row only users with their own
+-- threshold get applications queued, and without the bonus row there is no bonus.
 -- $1 user id, $2 the batch as JSON [{job_id, score, label, recommendation, reasons, missing_skills}], $3 model
 WITH scored AS (
     INSERT INTO public.job_fit_scores AS s (user_id, job_id, score, label, recommendation, reasons, missing_skills, model)
@@ -19,8 +25,22 @@ WITH scored AS (
       FROM scored sc
       JOIN public.users u ON u.id = sc.user_id
       JOIN public.jobs j ON j.id = sc.job_id
-     WHERE sc.recommendation = 'apply' AND sc.score >= u.fit_score_threshold
+     WHERE sc.recommendation = 'apply'
+       AND sc.score + CASE WHEN EXISTS (SELECT 1 FROM public.user_company_prefs p
+                                         WHERE p.user_id = sc.user_id AND p.pref_type = 'dream'
+                                           AND lower(p.company) = lower(j.company))
+                           THEN coalesce((SELECT weight_value FROM public.model_weights
+                                           WHERE weight_name = 'dream_company_score_bonus'), 0)
+                           ELSE 0 END
+           >= coalesce(u.fit_score_threshold,
+                       (SELECT weight_value FROM public.model_weights WHERE weight_name = 'min_fit_score_threshold'))
+       AND talvix.on_paid_plan(u.tier, u.subscription_expires_at)
     ON CONFLICT (user_id, job_id) DO NOTHING
     RETURNING id
 )
-SELECT (SELECT count(*) FROM scored) AS scored, (SELECT count(*) FROM queued) AS queued
+SELECT (SELECT count(*) FROM scored) AS scored, (SELECT count(*) FROM queued) AS queued,
+       (SELECT count(*) FROM scored sc JOIN public.users u ON u.id = sc.user_id
+         WHERE sc.recommendation = 'apply'
+           AND sc.score >= coalesce(u.fit_score_threshold,
+                                    (SELECT weight_value FROM public.model_weights WHERE weight_name = 'min_fit_score_threshold'))
+           AND NOT talvix.on_paid_plan(u.tier, u.subscription_expires_at)) AS held_back

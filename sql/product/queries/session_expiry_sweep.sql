@@ -1,9 +1,9 @@
 -- The daily session sweep, in one statement: warn about connections whose cookies expire within 7, 3
 -- or 1 days (each warning once: a flag on the connection and a notification for the user), retire
--- expired ones, pausing their users' auto-apply with the reason and telling them, and delete
--- notifications past their expiry. Each message is one row per channel the user is reached on (the
--- dashboard and every active, verified channel: talvix.notification_channels), which
--- notification_delivery sends.
+-- expired ones, pausing their users' auto-apply with the reason and telling them. Each message is one
+-- row per channel the user is reached on (the dashboard and every active, verified channel:
+-- talvix.notification_channels), which notification_delivery sends. (Expired notifications are
+-- deleted by retention_cleanup, with the other retention.)
 WITH expired AS (
     UPDATE public.user_connections c SET is_valid = false
      WHERE c.is_valid AND c.estimated_expires_at <= now()
@@ -42,13 +42,10 @@ WITH expired AS (
            jsonb_build_object('platform', w.platform, 'expires_at', w.estimated_expires_at), now() + interval '7 days'
       FROM warned w CROSS JOIN LATERAL talvix.notification_channels(w.user_id) AS ch (channel)
     RETURNING id, channel
-), forgotten AS (
-    DELETE FROM public.notifications WHERE expires_at < now() RETURNING id
 )
 SELECT (SELECT count(*) FROM expired) AS expired, (SELECT count(*) FROM paused) AS paused,
        (SELECT count(*) FROM warned) AS warned,
        (SELECT count(*) FROM (SELECT channel FROM expired_told UNION ALL SELECT channel FROM warned_told) t
          WHERE channel = 'dashboard') AS told,                                 -- users told (one dashboard row each)
        (SELECT count(*) FROM (SELECT channel FROM expired_told UNION ALL SELECT channel FROM warned_told) t
-         WHERE channel <> 'dashboard') AS to_deliver,                          -- rows for notification_delivery
-       (SELECT count(*) FROM forgotten) AS notifications_deleted
+         WHERE channel <> 'dashboard') AS to_deliver                           -- rows for notification_delivery
