@@ -4,6 +4,7 @@
               registers them all with the engine)
     apply/    the auto-apply stack: browser, form reading and filling, one adapter per site,
               the anti-ban guard and the apply window
+    delivery/ the channels notification_delivery sends through (WhatsApp, Telegram, email)
     skills/   what several agents share: the LLM client, storage, documents, resume files,
               session encryption
     app/      how the product is put together: the `talvix` command, the session gateway,

@@ -565,3 +565,46 @@ async def mark_insight_due(db: Db) -> asyncpg.Record:
 
 async def insight_limits(db: Db) -> dict[str, int]:
     return {r["name"]: r["value"] for r in await _fetch(db, "insight_limits")}
+
+
+# --------------------------------------------------------------------------- notification delivery
+
+
+async def delivery_settle(db: Db, *, lease_seconds: int) -> asyncpg.Record:
+    """Fail what a dead sender left 'sending' past its lease (outcome unknown) and what expired unsent."""
+    row = await _fetchrow(db, "delivery_settle", lease_seconds)
+    assert row is not None  # one summary row, always
+    return row
+
+
+async def claim_notification(db: Db, *, worker: str, skip_channels: list[str]) -> asyncpg.Record | None:
+    """The next due notification, now 'sending' under this claim, with its user's address; None when none is due."""
+    return await _fetchrow(db, "claim_notification", worker, skip_channels)
+
+
+async def reserve_delivery_slot(db: Db, *, channel: str, per_window: int, window_seconds: int) -> asyncpg.Record:
+    """`sent` (this send's number in the window, or None when the window is spent) and `window_ends`."""
+    row = await _fetchrow(db, "reserve_delivery_slot", channel, per_window, window_seconds)
+    assert row is not None  # one row, always
+    return row
+
+
+async def notification_sent(db: Db, *, notification_id: UUID, claimed_at: datetime, provider_message_id: str | None) -> None:
+    await db.execute(sql("notification_sent"), notification_id, claimed_at, provider_message_id)
+
+
+async def notification_failed(db: Db, *, notification_id: UUID, claimed_at: datetime, reason: str) -> None:
+    await db.execute(sql("notification_failed"), notification_id, claimed_at, reason)
+
+
+async def notification_retry(db: Db, *, notification_id: UUID, claimed_at: datetime, delay_seconds: float, error: str) -> None:
+    await db.execute(sql("notification_retry"), notification_id, claimed_at, delay_seconds, error)
+
+
+async def notification_deferred(db: Db, *, notification_id: UUID, claimed_at: datetime, until: datetime) -> None:
+    await db.execute(sql("notification_deferred"), notification_id, claimed_at, until)
+
+
+async def next_delivery_wake(db: Db, *, lease_seconds: int) -> float | None:
+    seconds: float | None = await _fetchval(db, "next_delivery_wake", lease_seconds)
+    return seconds

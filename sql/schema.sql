@@ -337,6 +337,25 @@ END$$;
 
 
 --
+-- Name: capture_<table oid>_a40dbdfc559adb76(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.capture_<table oid>_a40dbdfc559adb76() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$#variable_conflict use_column
+BEGIN
+INSERT INTO talvix.events (agent, payload, user_id, dedup_key, source, run_after)
+           SELECT 'notification_delivery', jsonb_build_object('table', 'public.notifications', 'op', 'INSERT', 'row', r.row_object), r.user_id,
+                  CASE WHEN 't'::boolean THEN 'public.notifications' || ':' || r.row_object::text END, 'public.notifications INSERT', now() + '00:00:00'::interval
+             FROM (SELECT '{}'::jsonb AS row_object, new.user_id AS user_id FROM talvix_new AS new WHERE (NEW.channel <> 'dashboard')) r
+           ON CONFLICT (agent, dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running')
+           DO NOTHING;
+RETURN NULL;
+END$$;
+
+
+--
 -- Name: capture_<table oid>_2a4f1c6ee2a2a2df(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -677,6 +696,21 @@ CREATE FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp with ti
        AND (s.iso_weekday IS NULL OR extract(isodow FROM d.day) = s.iso_weekday)
        AND (s.month_day IS NULL OR extract(day FROM d.day) = s.month_day)
        AND t.at > p_after
+$$;
+
+
+--
+-- Name: notification_channels(uuid); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.notification_channels(for_user uuid) RETURNS SETOF text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+    SELECT 'dashboard'
+    UNION ALL
+    SELECT c.channel FROM public.user_notification_channels c
+     WHERE c.user_id = for_user AND c.is_active AND c.verified_at IS NOT NULL
 $$;
 
 
@@ -1724,9 +1758,17 @@ CREATE TABLE public.notifications (
     read_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone,
+    claimed_at timestamp with time zone,
+    claimed_by text,
+    sent_at timestamp with time zone,
+    provider_message_id text,
+    delivery_error text,
     CONSTRAINT notifications_channel_check CHECK ((channel = ANY (ARRAY['dashboard'::text, 'whatsapp'::text, 'telegram'::text, 'email'::text]))),
+    CONSTRAINT notifications_delivery_error_check CHECK ((char_length(delivery_error) <= 500)),
     CONSTRAINT notifications_priority_check CHECK ((priority = ANY (ARRAY['high'::text, 'low'::text]))),
-    CONSTRAINT notifications_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'read'::text, 'failed'::text])))
+    CONSTRAINT notifications_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sending'::text, 'sent'::text, 'read'::text, 'failed'::text])))
 );
 
 
@@ -1925,6 +1967,29 @@ CREATE TABLE public.user_embeddings (
 
 
 --
+-- Name: user_notification_channels; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.user_notification_channels (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    channel text NOT NULL,
+    address text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    verified_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT user_notification_channels_address_check CHECK ((char_length(address) <= 254)),
+    CONSTRAINT user_notification_channels_address_format CHECK (
+CASE channel
+    WHEN 'whatsapp'::text THEN (address ~ '^\+[1-9][0-9]{7,14}$'::text)
+    WHEN 'telegram'::text THEN (address ~ '^-?[0-9]{1,20}$'::text)
+    ELSE (address ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text)
+END),
+    CONSTRAINT user_notification_channels_channel_check CHECK ((channel = ANY (ARRAY['whatsapp'::text, 'telegram'::text, 'email'::text])))
+);
+
+
+--
 -- Name: user_oauth_tokens; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2008,6 +2073,18 @@ CREATE TABLE talvix.agents (
     CONSTRAINT agents_max_attempts_check CHECK ((max_attempts > 0)),
     CONSTRAINT agents_name_check CHECK ((name ~ '^[a-z][a-z0-9_]{0,62}$'::text)),
     CONSTRAINT agents_timeout_seconds_check CHECK ((timeout_seconds > (0)::double precision))
+);
+
+
+--
+-- Name: delivery_windows; Type: TABLE; Schema: talvix; Owner: -
+--
+
+CREATE TABLE talvix.delivery_windows (
+    channel text NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    sent integer NOT NULL,
+    CONSTRAINT delivery_windows_sent_check CHECK ((sent >= 0))
 );
 
 
@@ -2410,6 +2487,22 @@ ALTER TABLE ONLY public.user_embeddings
 
 
 --
+-- Name: user_notification_channels user_notification_channels_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_notification_channels
+    ADD CONSTRAINT user_notification_channels_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: user_notification_channels user_notification_channels_user_id_channel_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_notification_channels
+    ADD CONSTRAINT user_notification_channels_user_id_channel_key UNIQUE (user_id, channel);
+
+
+--
 -- Name: user_oauth_tokens user_oauth_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2447,6 +2540,14 @@ ALTER TABLE ONLY public.users
 
 ALTER TABLE ONLY talvix.agents
     ADD CONSTRAINT agents_pkey PRIMARY KEY (name);
+
+
+--
+-- Name: delivery_windows delivery_windows_pkey; Type: CONSTRAINT; Schema: talvix; Owner: -
+--
+
+ALTER TABLE ONLY talvix.delivery_windows
+    ADD CONSTRAINT delivery_windows_pkey PRIMARY KEY (channel, window_start);
 
 
 --
@@ -2650,6 +2751,13 @@ CREATE UNIQUE INDEX notifications_coach_once_idx ON public.notifications USING b
 
 
 --
+-- Name: notifications_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notifications_due_idx ON public.notifications USING btree (COALESCE(next_attempt_at, created_at)) WHERE ((status = 'pending'::text) AND (channel <> 'dashboard'::text));
+
+
+--
 -- Name: notifications_expires_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2661,6 +2769,13 @@ CREATE INDEX notifications_expires_idx ON public.notifications USING btree (expi
 --
 
 CREATE INDEX notifications_pending_idx ON public.notifications USING btree (channel, created_at) WHERE (status = 'pending'::text);
+
+
+--
+-- Name: notifications_sending_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notifications_sending_idx ON public.notifications USING btree (claimed_at) WHERE (status = 'sending'::text);
 
 
 --
@@ -2850,6 +2965,13 @@ CREATE TRIGGER talvix_jd_cleaner_insert AFTER INSERT ON public.jobs REFERENCING 
 --
 
 CREATE TRIGGER talvix_job_discovery_insert AFTER INSERT ON public.scrape_runs REFERENCING NEW TABLE AS talvix_new FOR EACH STATEMENT EXECUTE FUNCTION talvix.capture_<table oid>_2a4f1c6ee2a2a2df();
+
+
+--
+-- Name: notifications talvix_notification_delivery_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER talvix_notification_delivery_insert AFTER INSERT ON public.notifications REFERENCING NEW TABLE AS talvix_new FOR EACH STATEMENT EXECUTE FUNCTION talvix.capture_<table oid>_a40dbdfc559adb76();
 
 
 --
@@ -3068,6 +3190,14 @@ ALTER TABLE ONLY public.user_connections
 
 ALTER TABLE ONLY public.user_embeddings
     ADD CONSTRAINT user_embeddings_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+
+--
+-- Name: user_notification_channels user_notification_channels_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_notification_channels
+    ADD CONSTRAINT user_notification_channels_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 
 --
@@ -3327,6 +3457,40 @@ ALTER TABLE public.user_connections ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.user_embeddings ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: user_notification_channels; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.user_notification_channels ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: user_notification_channels user_notification_channels_own_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_notification_channels_own_delete ON public.user_notification_channels FOR DELETE TO authenticated USING ((user_id = auth.uid()));
+
+
+--
+-- Name: user_notification_channels user_notification_channels_own_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_notification_channels_own_insert ON public.user_notification_channels FOR INSERT TO authenticated WITH CHECK ((user_id = auth.uid()));
+
+
+--
+-- Name: user_notification_channels user_notification_channels_own_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_notification_channels_own_select ON public.user_notification_channels FOR SELECT TO authenticated USING ((user_id = auth.uid()));
+
+
+--
+-- Name: user_notification_channels user_notification_channels_own_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_notification_channels_own_update ON public.user_notification_channels FOR UPDATE TO authenticated USING ((user_id = auth.uid())) WITH CHECK ((user_id = auth.uid()));
+
+
+--
 -- Name: user_oauth_tokens; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -3494,6 +3658,13 @@ REVOKE ALL ON FUNCTION talvix.capture_<table oid>_6a6c2acf2a85407e() FROM PUBLIC
 
 
 --
+-- Name: FUNCTION capture_<table oid>_a40dbdfc559adb76(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.capture_<table oid>_a40dbdfc559adb76() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION capture_<table oid>_2a4f1c6ee2a2a2df(); Type: ACL; Schema: talvix; Owner: -
 --
 
@@ -3552,6 +3723,14 @@ GRANT ALL ON FUNCTION talvix.market_jobs(p_user_id uuid) TO service_role;
 
 REVOKE ALL ON FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION notification_channels(for_user uuid); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.notification_channels(for_user uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.notification_channels(for_user uuid) TO service_role;
 
 
 --
@@ -4073,6 +4252,42 @@ GRANT ALL ON TABLE public.user_embeddings TO service_role;
 
 
 --
+-- Name: TABLE user_notification_channels; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.user_notification_channels TO service_role;
+GRANT SELECT,DELETE ON TABLE public.user_notification_channels TO authenticated;
+
+
+--
+-- Name: COLUMN user_notification_channels.user_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE public.user_notification_channels TO authenticated;
+
+
+--
+-- Name: COLUMN user_notification_channels.channel; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(channel) ON TABLE public.user_notification_channels TO authenticated;
+
+
+--
+-- Name: COLUMN user_notification_channels.address; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(address) ON TABLE public.user_notification_channels TO authenticated;
+
+
+--
+-- Name: COLUMN user_notification_channels.is_active; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(is_active) ON TABLE public.user_notification_channels TO authenticated;
+
+
+--
 -- Name: TABLE user_oauth_tokens; Type: ACL; Schema: public; Owner: -
 --
 
@@ -4156,6 +4371,13 @@ GRANT UPDATE(fit_score_threshold) ON TABLE public.users TO authenticated;
 --
 
 GRANT ALL ON TABLE talvix.agents TO service_role;
+
+
+--
+-- Name: TABLE delivery_windows; Type: ACL; Schema: talvix; Owner: -
+--
+
+GRANT ALL ON TABLE talvix.delivery_windows TO service_role;
 
 
 --

@@ -13,6 +13,7 @@ from handlers.agents import (  # noqa: F401  (each import registers its agent)
     fit_scorer,
     jd_cleaner,
     job_discovery,
+    notification_delivery,
     resume_intelligence,
     retention_cleanup,
     session_sweep,

@@ -38,6 +38,7 @@ async def session_expiry_sweep(ctx: Context) -> int:
         paused=result["paused"],
         warned=result["warned"],
         told=result["told"],
+        to_deliver=result["to_deliver"],
         next_run=follow.isoformat(),
     )
     return int(result["expired"] + result["warned"])

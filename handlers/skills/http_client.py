@@ -28,13 +28,17 @@ RETRY_AFTER_CAP_SECONDS = 60.0
 class ServiceError(Exception):
     """A service did not give a usable answer (after its retries). `status` is the last HTTP status
     (None for a connection error or timeout) and `body` what the service said, parsed when JSON;
-    `retryable` says whether a later attempt might succeed."""
+    `retryable` says whether a later attempt might succeed; `unsent` that the request certainly never
+    reached the service (no connection could be made), so sending it again cannot duplicate it."""
 
-    def __init__(self, message: str, *, status: int | None = None, body: Any = None, retryable: bool = False) -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, body: Any = None, retryable: bool = False, unsent: bool = False
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.body = body
         self.retryable = retryable
+        self.unsent = unsent
 
 
 def retry_after_seconds(value: str | None, now: float) -> float | None:
@@ -133,7 +137,10 @@ class PoliteClient:
                         raise last  # other 4xx: asking again will not help
                 except (aiohttp.ClientError, TimeoutError) as exc:
                     detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                    last = ServiceError(f"{self.service}: {detail}", retryable=True)
+                    # Refused or timed out while connecting: the request never left. Anything later
+                    # (a read timeout, a dropped connection) may have been received.
+                    unsent = isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
+                    last = ServiceError(f"{self.service}: {detail}", retryable=True, unsent=unsent)
                     if attempt < self.attempts:
                         await asyncio.sleep(self._backoff(attempt))
         raise ServiceError(
@@ -141,6 +148,7 @@ class PoliteClient:
             status=last.status,
             body=last.body,
             retryable=True,
+            unsent=last.unsent,
         )
 
     def _backoff(self, attempt: int) -> float:

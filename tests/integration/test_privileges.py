@@ -34,6 +34,7 @@ AUTHENTICATED = {
     "notifications": ("SELECT", "UPDATE(read_at),UPDATE(status)"),
     "skill_gap_results": ("SELECT", ""),
     "career_intelligence": ("SELECT", ""),
+    "user_notification_channels": ("SELECT,DELETE", "INSERT(address),INSERT(channel),INSERT(user_id),UPDATE(is_active)"),
 }
 
 PRIVILEGES = """

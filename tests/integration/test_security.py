@@ -39,6 +39,7 @@ USER_TABLES = [
     "salary_benchmarks",
     "skill_gap_results",
     "career_intelligence",
+    "user_notification_channels",
 ]
 
 

@@ -42,6 +42,7 @@ def test_doppler_yaml_and_the_readme_name_every_secret_the_code_reads() -> None:
     from pydantic import SecretStr
 
     from handlers.app.gateway import GatewaySettings
+    from handlers.delivery.channels import DeliverySettings
     from handlers.discovery.sources import DiscoverySettings
     from handlers.skills.embeddings import EmbeddingSettings
     from handlers.skills.llm import LLMSettings
@@ -49,7 +50,7 @@ def test_doppler_yaml_and_the_readme_name_every_secret_the_code_reads() -> None:
 
     repo = Path(__file__).resolve().parents[2]
     names = set()
-    for model in (Settings, GatewaySettings, LLMSettings, DiscoverySettings, EmbeddingSettings):
+    for model in (Settings, GatewaySettings, LLMSettings, DiscoverySettings, EmbeddingSettings, DeliverySettings):
         prefix = model.model_config.get("env_prefix", "")
         for name, field in model.model_fields.items():
             # A secret is a SecretStr, or a database URL (its password).
@@ -68,6 +69,9 @@ def test_doppler_yaml_and_the_readme_name_every_secret_the_code_reads() -> None:
         "GATEWAY_DATABASE_URL",
         "ADZUNA_APP_KEY",
         "TALVIX_EMBEDDINGS_API_KEY",
+        "WHATSAPP_ACCESS_TOKEN",
+        "TELEGRAM_BOT_TOKEN",
+        "SMTP_PASSWORD",
     } <= names
     doppler, readme = (repo / "doppler.yaml").read_text(), (repo / "README.md").read_text()
     assert [n for n in sorted(names) if n not in doppler] == []
