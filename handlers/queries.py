@@ -608,3 +608,41 @@ async def notification_deferred(db: Db, *, notification_id: UUID, claimed_at: da
 async def next_delivery_wake(db: Db, *, lease_seconds: int) -> float | None:
     seconds: float | None = await _fetchval(db, "next_delivery_wake", lease_seconds)
     return seconds
+
+
+# ------------------------------------------------------------------------------------- follow-ups
+
+
+async def follow_ups_due(db: Db, *, limit: int) -> Rows:
+    return await _fetch(db, "follow_ups_due", limit)
+
+
+async def save_follow_up_drafts(db: Db, *, application_id: UUID, stage: int, drafts: list[dict[str, Any]]) -> int:
+    """How many drafts were written (0 when another run took this stage)."""
+    return int(await _fetchval(db, "save_follow_up_drafts", application_id, stage, drafts))
+
+
+async def follow_up_emails_to_send(db: Db, *, limit: int) -> Rows:
+    return await _fetch(db, "follow_up_emails_to_send", limit)
+
+
+async def claim_follow_up_email(db: Db, *, follow_up_id: UUID) -> bool:
+    return await _fetchval(db, "claim_follow_up_email", follow_up_id) is not None
+
+
+async def follow_up_email_sent(db: Db, *, follow_up_id: UUID, provider_id: str | None) -> None:
+    await db.execute(sql("follow_up_email_sent"), follow_up_id, provider_id)
+
+
+async def follow_up_email_not_sent(db: Db, *, follow_up_id: UUID, retry: bool, reason: str) -> None:
+    await db.execute(sql("follow_up_email_not_sent"), follow_up_id, retry, reason)
+
+
+async def follow_up_reply(db: Db, *, reply_id: UUID) -> asyncpg.Record | None:
+    return await _fetchrow(db, "follow_up_reply", reply_id)
+
+
+async def save_reply_classification(db: Db, *, reply_id: UUID, classification: str) -> str | None:
+    """The application's status after the reply."""
+    status: str | None = await _fetchval(db, "save_reply_classification", reply_id, classification)
+    return status

@@ -375,6 +375,25 @@ END$$;
 
 
 --
+-- Name: capture_<table oid>_5f3361be2df4b613(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.capture_<table oid>_5f3361be2df4b613() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'talvix'
+    AS $$#variable_conflict use_column
+BEGIN
+INSERT INTO talvix.events (agent, payload, user_id, dedup_key, source, run_after)
+           SELECT 'follow_up_reply', jsonb_build_object('table', 'public.follow_up_replies', 'op', 'INSERT', 'row', r.row_object), r.user_id,
+                  CASE WHEN 'f'::boolean THEN 'public.follow_up_replies' || ':' || r.row_object::text END, 'public.follow_up_replies INSERT', now() + '00:00:00'::interval
+             FROM (SELECT jsonb_build_object('id', new.id, 'user_id', new.user_id) AS row_object, new.user_id AS user_id FROM talvix_new AS new WHERE true) r
+           ON CONFLICT (agent, dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running')
+           DO NOTHING;
+RETURN NULL;
+END$$;
+
+
+--
 -- Name: capture_event(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -1554,6 +1573,52 @@ CREATE TABLE public.career_intelligence (
 
 
 --
+-- Name: follow_up_replies; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.follow_up_replies (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    application_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    channel text DEFAULT 'email'::text NOT NULL,
+    body text NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    classification text,
+    classified_at timestamp with time zone,
+    CONSTRAINT follow_up_replies_body_check CHECK (((char_length(body) >= 1) AND (char_length(body) <= 20000))),
+    CONSTRAINT follow_up_replies_channel_check CHECK ((channel = ANY (ARRAY['email'::text, 'linkedin'::text]))),
+    CONSTRAINT follow_up_replies_classification_check CHECK ((classification = ANY (ARRAY['interview'::text, 'positive'::text, 'rejection'::text, 'auto_reply'::text, 'other'::text])))
+);
+
+
+--
+-- Name: follow_ups; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.follow_ups (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    application_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    stage smallint NOT NULL,
+    channel text NOT NULL,
+    subject text,
+    body text NOT NULL,
+    status text DEFAULT 'draft'::text NOT NULL,
+    error text,
+    provider_id text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    sent_at timestamp with time zone,
+    CONSTRAINT follow_ups_body_check CHECK (((char_length(body) >= 1) AND (char_length(body) <= 4000))),
+    CONSTRAINT follow_ups_channel_check CHECK ((channel = ANY (ARRAY['email'::text, 'linkedin'::text]))),
+    CONSTRAINT follow_ups_check CHECK (((channel <> 'linkedin'::text) OR (char_length(body) <= 300))),
+    CONSTRAINT follow_ups_error_check CHECK ((char_length(error) <= 500)),
+    CONSTRAINT follow_ups_stage_check CHECK (((stage >= 1) AND (stage <= 3))),
+    CONSTRAINT follow_ups_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'sending'::text, 'sent'::text, 'failed'::text]))),
+    CONSTRAINT follow_ups_subject_check CHECK ((char_length(subject) <= 200))
+);
+
+
+--
 -- Name: job_applications; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1580,10 +1645,17 @@ CREATE TABLE public.job_applications (
     linkedin_reservation bigint,
     document_files jsonb DEFAULT '{}'::jsonb NOT NULL,
     files_expired_at timestamp with time zone,
+    recruiter_name text,
+    recruiter_email text,
+    follow_up_stage smallint DEFAULT 0 NOT NULL,
+    follow_ups_stopped text,
     CONSTRAINT job_applications_auto_status_check CHECK ((auto_status = ANY (ARRAY['queued'::text, 'tailoring'::text, 'ready'::text, 'in_progress'::text, 'awaiting_review'::text, 'submitting'::text, 'submitted'::text, 'needs_check'::text, 'deferred_cooldown'::text, 'failed_captcha'::text, 'failed_session'::text, 'failed_not_found'::text, 'failed_closed'::text, 'failed_error'::text, 'already_applied'::text, 'skipped'::text]))),
     CONSTRAINT job_applications_fit_score_at_apply_check CHECK (((fit_score_at_apply >= 0) AND (fit_score_at_apply <= 100))),
+    CONSTRAINT job_applications_follow_up_stage_check CHECK (((follow_up_stage >= 0) AND (follow_up_stage <= 3))),
     CONSTRAINT job_applications_method_check CHECK ((method = ANY (ARRAY['auto'::text, 'manual'::text]))),
     CONSTRAINT job_applications_platform_check CHECK ((platform = ANY (ARRAY['linkedin'::text, 'indeed'::text, 'greenhouse'::text, 'lever'::text, 'other'::text]))),
+    CONSTRAINT job_applications_recruiter_email_check CHECK ((recruiter_email ~ '^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$'::text)),
+    CONSTRAINT job_applications_recruiter_name_check CHECK ((char_length(recruiter_name) <= 200)),
     CONSTRAINT job_applications_retry_count_check CHECK ((retry_count >= 0)),
     CONSTRAINT job_applications_review_decision_check CHECK ((review_decision = ANY (ARRAY['approved'::text, 'rejected'::text]))),
     CONSTRAINT job_applications_status_check CHECK ((status = ANY (ARRAY['applied'::text, 'viewed'::text, 'callback'::text, 'interview'::text, 'offer'::text, 'rejected'::text, 'withdrawn'::text, 'ghosted'::text])))
@@ -2327,6 +2399,30 @@ ALTER TABLE ONLY public.career_intelligence
 
 
 --
+-- Name: follow_up_replies follow_up_replies_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.follow_up_replies
+    ADD CONSTRAINT follow_up_replies_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: follow_ups follow_ups_application_id_stage_channel_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.follow_ups
+    ADD CONSTRAINT follow_ups_application_id_stage_channel_key UNIQUE (application_id, stage, channel);
+
+
+--
+-- Name: follow_ups follow_ups_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.follow_ups
+    ADD CONSTRAINT follow_ups_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: job_applications job_applications_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2667,6 +2763,20 @@ CREATE INDEX agent_logs_user_created_idx ON public.agent_logs USING btree (user_
 
 
 --
+-- Name: follow_up_replies_application_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX follow_up_replies_application_idx ON public.follow_up_replies USING btree (application_id);
+
+
+--
+-- Name: follow_ups_user_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX follow_ups_user_idx ON public.follow_ups USING btree (user_id, created_at DESC);
+
+
+--
 -- Name: job_applications_applied_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2954,6 +3064,13 @@ CREATE TRIGGER talvix_fit_scorer_update AFTER UPDATE ON public.users REFERENCING
 
 
 --
+-- Name: follow_up_replies talvix_follow_up_reply_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER talvix_follow_up_reply_insert AFTER INSERT ON public.follow_up_replies REFERENCING NEW TABLE AS talvix_new FOR EACH STATEMENT EXECUTE FUNCTION talvix.capture_<table oid>_5f3361be2df4b613();
+
+
+--
 -- Name: jobs talvix_jd_cleaner_insert; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -3078,6 +3195,38 @@ CREATE TRIGGER schedules_queue AFTER INSERT OR UPDATE ON talvix.schedules FOR EA
 
 ALTER TABLE ONLY public.career_intelligence
     ADD CONSTRAINT career_intelligence_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+
+--
+-- Name: follow_up_replies follow_up_replies_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.follow_up_replies
+    ADD CONSTRAINT follow_up_replies_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.job_applications(id) ON DELETE CASCADE;
+
+
+--
+-- Name: follow_up_replies follow_up_replies_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.follow_up_replies
+    ADD CONSTRAINT follow_up_replies_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+
+--
+-- Name: follow_ups follow_ups_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.follow_ups
+    ADD CONSTRAINT follow_ups_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.job_applications(id) ON DELETE CASCADE;
+
+
+--
+-- Name: follow_ups follow_ups_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.follow_ups
+    ADD CONSTRAINT follow_ups_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 
 --
@@ -3302,6 +3451,41 @@ CREATE POLICY connections_own_select ON public.user_connections FOR SELECT TO au
 --
 
 CREATE POLICY fit_scores_own ON public.job_fit_scores FOR SELECT TO authenticated USING ((user_id = auth.uid()));
+
+
+--
+-- Name: follow_up_replies; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.follow_up_replies ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: follow_up_replies follow_up_replies_own_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY follow_up_replies_own_insert ON public.follow_up_replies FOR INSERT TO authenticated WITH CHECK (((user_id = auth.uid()) AND (EXISTS ( SELECT 1
+   FROM public.job_applications a
+  WHERE ((a.id = follow_up_replies.application_id) AND (a.user_id = auth.uid()))))));
+
+
+--
+-- Name: follow_up_replies follow_up_replies_own_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY follow_up_replies_own_select ON public.follow_up_replies FOR SELECT TO authenticated USING ((user_id = auth.uid()));
+
+
+--
+-- Name: follow_ups; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.follow_ups ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: follow_ups follow_ups_own_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY follow_ups_own_select ON public.follow_ups FOR SELECT TO authenticated USING ((user_id = auth.uid()));
 
 
 --
@@ -3672,6 +3856,13 @@ REVOKE ALL ON FUNCTION talvix.capture_<table oid>_2a4f1c6ee2a2a2df() FROM PUBLIC
 
 
 --
+-- Name: FUNCTION capture_<table oid>_5f3361be2df4b613(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.capture_<table oid>_5f3361be2df4b613() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION capture_event(); Type: ACL; Schema: talvix; Owner: -
 --
 
@@ -3921,6 +4112,50 @@ GRANT SELECT ON TABLE public.career_intelligence TO authenticated;
 
 
 --
+-- Name: TABLE follow_up_replies; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.follow_up_replies TO service_role;
+GRANT SELECT ON TABLE public.follow_up_replies TO authenticated;
+
+
+--
+-- Name: COLUMN follow_up_replies.application_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(application_id) ON TABLE public.follow_up_replies TO authenticated;
+
+
+--
+-- Name: COLUMN follow_up_replies.user_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE public.follow_up_replies TO authenticated;
+
+
+--
+-- Name: COLUMN follow_up_replies.channel; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(channel) ON TABLE public.follow_up_replies TO authenticated;
+
+
+--
+-- Name: COLUMN follow_up_replies.body; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(body) ON TABLE public.follow_up_replies TO authenticated;
+
+
+--
+-- Name: TABLE follow_ups; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.follow_ups TO service_role;
+GRANT SELECT ON TABLE public.follow_ups TO authenticated;
+
+
+--
 -- Name: TABLE job_applications; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3961,6 +4196,27 @@ GRANT UPDATE(status) ON TABLE public.job_applications TO authenticated;
 --
 
 GRANT UPDATE(review_decision) ON TABLE public.job_applications TO authenticated;
+
+
+--
+-- Name: COLUMN job_applications.recruiter_name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(recruiter_name) ON TABLE public.job_applications TO authenticated;
+
+
+--
+-- Name: COLUMN job_applications.recruiter_email; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(recruiter_email) ON TABLE public.job_applications TO authenticated;
+
+
+--
+-- Name: COLUMN job_applications.follow_ups_stopped; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(follow_ups_stopped) ON TABLE public.job_applications TO authenticated;
 
 
 --

@@ -11,6 +11,8 @@ from handlers.agents import (  # noqa: F401  (each import registers its agent)
     feedback_calibrator,
     fit_score_expiry,
     fit_scorer,
+    follow_up,
+    follow_up_reply,
     jd_cleaner,
     job_discovery,
     notification_delivery,

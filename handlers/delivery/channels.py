@@ -86,10 +86,12 @@ class DeliverySettings(BaseSettings):
 
 @dataclass(frozen=True)
 class Message:
-    notification_id: UUID
+    notification_id: UUID  # the row it comes from: a notification, or a follow-up (see `kind`)
     address: str  # E.164 phone, Telegram chat id, or email address
     title: str
     body: str
+    reply_to: str | None = None  # email: where answers go (a follow-up's recruiter answers the user)
+    kind: str = "notification"  # names the row in the email's Message-ID
 
 
 class DeliveryFailed(Exception):

@@ -47,7 +47,9 @@ class Email:
         email["Subject"] = " ".join(message.title.split())
         email["Date"] = formatdate(usegmt=True)
         domain = self.sender.rpartition("@")[2].strip(">") or "talvix.app"
-        email["Message-ID"] = f"<notification-{message.notification_id}@{domain}>"
+        email["Message-ID"] = f"<{message.kind}-{message.notification_id}@{domain}>"
+        if message.reply_to:
+            email["Reply-To"] = message.reply_to
         email.set_content(message.body)
         return email
 

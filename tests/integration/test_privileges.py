@@ -30,7 +30,13 @@ AUTHENTICATED = {
     "job_skills": ("SELECT", ""),
     "resumes": ("SELECT", "INSERT(raw_text),INSERT(storage_path),INSERT(user_id)"),
     "job_fit_scores": ("SELECT", ""),
-    "job_applications": ("SELECT", "INSERT(job_id),INSERT(method),INSERT(user_id),UPDATE(review_decision),UPDATE(status)"),
+    "job_applications": (
+        "SELECT",
+        "INSERT(job_id),INSERT(method),INSERT(user_id),UPDATE(follow_ups_stopped),UPDATE(recruiter_email),"
+        "UPDATE(recruiter_name),UPDATE(review_decision),UPDATE(status)",
+    ),
+    "follow_ups": ("SELECT", ""),
+    "follow_up_replies": ("SELECT", "INSERT(application_id),INSERT(body),INSERT(channel),INSERT(user_id)"),
     "notifications": ("SELECT", "UPDATE(read_at),UPDATE(status)"),
     "skill_gap_results": ("SELECT", ""),
     "career_intelligence": ("SELECT", ""),

@@ -40,6 +40,8 @@ USER_TABLES = [
     "skill_gap_results",
     "career_intelligence",
     "user_notification_channels",
+    "follow_ups",
+    "follow_up_replies",
 ]
 
 
