@@ -103,3 +103,30 @@ async def scrape_run_summary(conn: asyncpg.Connection, *, run_id: int) -> list[a
 
 async def discovered_matches(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return await _rows(conn, "discovered_matches")
+
+
+async def demo_user(conn: asyncpg.Connection) -> UUID:
+    user_id: UUID = await conn.fetchval(_sql("demo_user"))
+    return user_id
+
+
+async def prepare_rest_of_talvix(conn: asyncpg.Connection, *, user_id: UUID) -> UUID:
+    """The application whose recruiter answered."""
+    application: UUID = await conn.fetchval(_sql("prepare_rest_of_talvix"), user_id)
+    return application
+
+
+async def add_reply(conn: asyncpg.Connection, *, application_id: UUID) -> None:
+    await conn.execute(_sql("add_reply"), application_id)
+
+
+async def queue_agent(conn: asyncpg.Connection, *, agent: str, payload: dict[str, object]) -> None:
+    await conn.execute(_sql("queue_agent"), agent, payload)
+
+
+async def rest_of_talvix_logs(conn: asyncpg.Connection, *, agents: list[str]) -> list[asyncpg.Record]:
+    return await _rows(conn, "rest_of_talvix_logs", agents)
+
+
+async def rest_of_talvix_outputs(conn: asyncpg.Connection, *, user_id: UUID) -> list[asyncpg.Record]:
+    return await _rows(conn, "rest_of_talvix_outputs", user_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import logging
 import os
 import time
 from datetime import timedelta
@@ -118,6 +119,64 @@ async def _discovery(conn: asyncpg.Connection) -> None:
         await runner.cleanup()
 
 
+SCHEDULED = ["subscription_expiry", "apply_counts_reset", "fit_score_expiry", "retention_cleanup", "career_insight_refresh"]
+REST_OF_TALVIX = [
+    "skill_gap",
+    "career_intelligence",
+    "daily_coach",
+    "notification_delivery",
+    "follow_up",
+    "follow_up_reply",
+    "feedback_calibrator",
+    *SCHEDULED,
+]
+
+
+async def _rest_of_talvix(conn: asyncpg.Connection) -> None:
+    """One run of each remaining agent for the demo's candidate. Email goes to a local SMTP server
+    (the test suite's, aiosmtpd): the coach's message through notification_delivery, and an
+    emailed follow-up to a recruiter."""
+    try:
+        from tests.support.smtp_server import SMTPServer
+    except ImportError:
+        cli.console.print("[bold]13.[/bold] the rest of Talvix skipped: the local SMTP server lives in the checkout's tests/")
+        return
+    logging.getLogger("mail.log").setLevel(logging.ERROR)  # the local SMTP server's own chatter
+    smtp = SMTPServer("demo-relay", "demo-relay-password")
+    smtp.start()
+    try:
+        os.environ.update(
+            TALVIX_SMTP_HOST="127.0.0.1",
+            TALVIX_SMTP_PORT=str(smtp.port),
+            TALVIX_SMTP_USERNAME="demo-relay",
+            SMTP_PASSWORD="demo-relay-password",
+            TALVIX_SMTP_FROM="Talvix <hello@talvix.example>",
+            TALVIX_SMTP_STARTTLS="false",
+        )
+        user = await queries.demo_user(conn)
+        answered = await queries.prepare_rest_of_talvix(conn, user_id=user)
+        await queries.queue_agent(conn, agent="daily_coach", payload={"user_id": str(user)})
+        await queries.queue_agent(conn, agent="feedback_calibrator", payload={"run_type": "daily"})
+        for name in ["follow_up", *SCHEDULED]:
+            await queries.queue_agent(conn, agent=name, payload={})
+        await _wait_until_settled(conn, 120)
+        await queries.add_reply(conn, application_id=answered)
+        await _wait_until_settled(conn, 60)
+        cli.print_table(
+            "13. The rest of Talvix: one run of each",
+            await queries.rest_of_talvix_logs(conn, agents=REST_OF_TALVIX),
+            ["agent_name", "status", "records_processed", "said"],
+        )
+        cli.print_table(
+            f"14. What they left for the candidate ({len(smtp.mails)} emails reached the local SMTP server: "
+            f"{', '.join(m.rcpt_tos[0] for m in smtp.mails)})",
+            await queries.rest_of_talvix_outputs(conn, user_id=user),
+            ["agent", "result"],
+        )
+    finally:
+        smtp.stop()
+
+
 async def _demo(dsn: str, keep_running: bool) -> int:
     settings = load_settings(
         database_url=dsn,
@@ -183,6 +242,7 @@ async def _demo(dsn: str, keep_running: bool) -> int:
 
         await _pipeline(conn)
         await _discovery(conn)
+        await _rest_of_talvix(conn)
 
         if keep_running:
             cli.console.print("worker still running on", dsn, "- Ctrl-C to stop")
@@ -190,7 +250,7 @@ async def _demo(dsn: str, keep_running: bool) -> int:
                 await worker_task
         worker.stop()
         await worker_task
-        cli.console.print("[bold]13.[/bold] worker stopped gracefully")
+        cli.console.print("[bold]15.[/bold] worker stopped gracefully")
     finally:
         await conn.close()
     return cli.EXIT_OK

@@ -154,6 +154,15 @@ async def test_each_channel_gets_the_documented_request(
 
     async with running_worker(database_url, [DELIVERY]):
         rows = await settled(db, wa, tg, mail, account_mail)
+        # With nothing left to send, delivery goes quiet: no run queued, no loop of empty runs.
+        await wait_for(
+            lambda: db.fetchval(
+                "SELECT count(*) = 0 FROM talvix.events WHERE agent = 'notification_delivery' AND status IN ('pending', 'running')"
+            ),
+            timeout=10,
+            message="delivery went quiet",
+        )
+    assert await db.fetchval("SELECT count(*) FROM agent_logs WHERE agent_name = 'notification_delivery'") <= 3
     assert {r["status"] for r in rows.values()} == {"sent"}, {r["id"]: r["delivery_error"] for r in rows.values()}
     assert all(r["attempts"] == 1 and r["sent_at"] is not None and r["delivery_error"] is None for r in rows.values())
 
