@@ -1048,6 +1048,26 @@ $$;
 
 
 --
+-- Name: resume_skills(uuid); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.resume_skills(p_user_id uuid) RETURNS SETOF text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+    SELECT DISTINCT lower(btrim(s.name))
+      FROM (SELECT r.summary FROM public.resumes r
+             WHERE r.user_id = p_user_id AND r.parse_status = 'parsed'
+             ORDER BY r.parsed_at DESC NULLS LAST, r.created_at DESC LIMIT 1) resume,
+           LATERAL (SELECT jsonb_array_elements_text(CASE jsonb_typeof(resume.summary -> 'skills')
+                                                     WHEN 'array' THEN resume.summary -> 'skills' END)
+                    UNION ALL
+                    SELECT jsonb_object_keys(CASE jsonb_typeof(resume.summary -> 'skill_years')
+                                             WHEN 'object' THEN resume.summary -> 'skill_years' END)) AS s (name)
+$$;
+
+
+--
 -- Name: resumes_mark_insight_stale(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -4007,6 +4027,14 @@ GRANT ALL ON FUNCTION talvix.reserve_linkedin_unit(day date) TO service_role;
 
 REVOKE ALL ON FUNCTION talvix.reserve_user_apply(p_user uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION talvix.reserve_user_apply(p_user uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION resume_skills(p_user_id uuid); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.resume_skills(p_user_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.resume_skills(p_user_id uuid) TO service_role;
 
 
 --

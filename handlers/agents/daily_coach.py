@@ -4,10 +4,9 @@ Who: users of tier `student` or `professional` whose `profile` has `"coach_enabl
 sets it in the app, like the rest of their profile; it is off by default). Free users and users who
 have not opted in get nothing.
 
-When: `daily_coach_schedule` runs daily at the UTC minute `daily_coach_utc_minute` (talvix.limits,
-90 = 01:30 UTC, 07:00 in India), queues one `daily_coach` event per such user for the day (one
-statement), and queues itself for the next day. Each user's message is its own event, so one
-failure is retried on its own and never holds up the others.
+When: `daily_coach_schedule` runs daily (01:30 UTC, 07:00 in India: a row of talvix.schedules),
+queues its next run, then one `daily_coach` event per such user for the day (one statement). Each
+user's message is its own event, so one failure is retried on its own and never holds up the others.
 
 What: the user's last 24 hours and 7 days (applications sent, callbacks and rejections from
 learning_signals, what waits for their review or needs a look, what is in the pipeline), the
@@ -34,13 +33,11 @@ from uuid import UUID
 import pydantic
 
 from handlers import queries
-from handlers.agents.job_discovery import next_run
-from handlers.skills import llm
+from handlers.skills import llm, schedules
 from listeners import Context, PermanentError, Skip, agent
 
 AGENT = "daily_coach"
 SCHEDULE = "daily_coach_schedule"
-DEFAULT_UTC_MINUTE = 90  # what migration 029 seeds, used only if an operator deleted the row
 
 # The structures a message takes, in rotation order, each with what it leads with.
 STRUCTURES: tuple[tuple[str, str], ...] = (
@@ -185,13 +182,10 @@ def instructions(structure: str, facts: dict[str, Any]) -> str:
 
 @agent(SCHEDULE, concurrency=1, timeout=120, max_attempts=3)
 async def daily_coach_schedule(ctx: Context) -> int:
-    await ctx.release_dedup_key()  # so tomorrow's run can be queued under the same key
-    minute = (await queries.limits(ctx.db)).get("daily_coach_utc_minute", DEFAULT_UTC_MINUTE)
-    now = datetime.now(UTC)
-    follow = next_run(now, minute)
-    await ctx.enqueue(SCHEDULE, {}, delay_seconds=(follow - now).total_seconds(), dedup_key=SCHEDULE)
-    queued = await queries.queue_coach_messages(ctx.db, day=now.date())
-    ctx.metadata.update(coach_date=now.date().isoformat(), users_queued=queued, next_run=follow.isoformat())
+    await schedules.queue_next_run(ctx)
+    today = datetime.now(UTC).date()
+    queued = await queries.queue_coach_messages(ctx.db, day=today)
+    ctx.metadata.update(coach_date=today.isoformat(), users_queued=queued)
     return queued
 
 

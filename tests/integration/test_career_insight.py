@@ -400,15 +400,15 @@ async def test_the_daily_refresh_marks_week_old_results_stale_and_queues_itself(
     await db.execute("UPDATE users SET skill_gap_stale = false, career_intel_stale = false")
     await db.execute("DELETE FROM talvix.events")
     before = {r["user_id"]: r["computed_at"] for r in await db.fetch("SELECT user_id, computed_at FROM skill_gap_results")}
-    await db.execute("UPDATE talvix.limits SET value = 77 WHERE name = 'career_insight_utc_minute'")  # 01:17 UTC
-    await db.execute(
-        "INSERT INTO talvix.events (agent, payload, dedup_key) VALUES ('career_insight_refresh', '{}', 'career_insight_refresh')"
-    )
+    # 01:17 UTC from now on: the schedule's trigger moves (here: queues) the pending run at once.
+    await db.execute("UPDATE talvix.schedules SET utc_minute = 77 WHERE agent = 'career_insight_refresh'")
+    # And one run now, asked for by hand.
+    await db.execute("INSERT INTO talvix.events (agent, payload) VALUES ('career_insight_refresh', '{}')")
     agents = [REGISTRY[a] for a in ("career_insight_refresh", *INSIGHT)]
     async with running_worker(database_url, agents):
         await wait_for(
             lambda: db.fetchval(
-                "SELECT array_agg(status ORDER BY id) = '{completed,pending}' FROM talvix.events "
+                "SELECT array_agg(status ORDER BY id) = '{pending,completed}' FROM talvix.events "
                 "WHERE agent = 'career_insight_refresh'"
             ),
             timeout=15,
@@ -426,7 +426,7 @@ async def test_the_daily_refresh_marks_week_old_results_stale_and_queues_itself(
     )
     assert sorted((r["agent"], r["user_id"]) for r in refreshed) == sorted((a, str(u)) for a in INSIGHT for u in (week_old, never))
     assert [await flags(db, u) for u in (week_old, fresh, never, no_resume)] == [(False, False)] * 4
-    # The next run is at the minute the limits row says, within a day; nothing is due any more.
+    # The next run is at the minute the schedule says, within a day; nothing is due any more.
     due = await db.fetchval("SELECT run_after FROM talvix.events WHERE agent = 'career_insight_refresh' AND status = 'pending'")
     assert (due.hour, due.minute) == (1, 17) and timedelta(0) < due - datetime.now(UTC) <= timedelta(days=1)
     again = await queries.mark_insight_due(db)

@@ -480,9 +480,9 @@ async def test_the_schedule_coaches_each_opted_in_paid_user_once_a_day(db: async
         assert (meta["model"], meta["offline"]) == ("offline-deterministic", True)
         assert 0 < len(message["title"]) <= 80 and 0 < len(message["body"]) <= 400
     assert messages[asha]["body"].startswith("Hi Asha")
-    # The schedule queued itself for tomorrow, at the minute talvix.limits gives.
+    # The schedule queued its next run within a day, at the minute talvix.schedules gives.
     due = await db.fetchval("SELECT run_after FROM talvix.events WHERE agent = 'daily_coach_schedule' AND status = 'pending'")
-    minute = await limit(db, "daily_coach_utc_minute")
+    minute = await db.fetchval("SELECT utc_minute FROM talvix.schedules WHERE agent = 'daily_coach_schedule'")
     assert due.hour * 60 + due.minute == minute and timedelta(0) < due - datetime.now(UTC) <= timedelta(days=1)
 
     # The schedule again the same day queues no one, and a run asked for by hand writes nothing new.

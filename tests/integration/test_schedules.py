@@ -27,7 +27,15 @@ from tests.support.apply import browser_environment, new_application
 from tests.support.waiting import wait_for
 from tests.support.workers import running_worker
 
-SCHEDULED = ("subscription_expiry", "apply_counts_reset", "fit_score_expiry", "retention_cleanup")
+SCHEDULED = (
+    "subscription_expiry",
+    "apply_counts_reset",
+    "fit_score_expiry",
+    "retention_cleanup",
+    "follow_up",
+    "career_insight_refresh",
+    "daily_coach_schedule",
+)
 DAY = 86400
 
 
@@ -122,6 +130,9 @@ async def test_each_schedule_is_a_row_and_has_exactly_one_pending_run(db: asyncp
         "apply_counts_reset": (5, None, None),
         "fit_score_expiry": (18 * 60 + 30, 6, None),
         "retention_cleanup": (21 * 60 + 30, None, None),
+        "follow_up": (4 * 60 + 30, None, None),
+        "career_insight_refresh": (20 * 60 + 30, None, None),
+        "daily_coach_schedule": (1 * 60 + 30, None, None),
     }
 
 

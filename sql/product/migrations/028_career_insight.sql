@@ -211,6 +211,24 @@ $$;
 REVOKE ALL ON FUNCTION talvix.market_jobs(uuid) FROM PUBLIC, anon, authenticated;
 GRANT EXECUTE ON FUNCTION talvix.market_jobs(uuid) TO service_role;
 
+-- The skills a user has: what their latest parsed resume lists (summary.skills, and the keys of
+-- summary.skill_years), trimmed, in lower case, each once. Both agents compare job skills to these.
+CREATE FUNCTION talvix.resume_skills(p_user_id uuid)
+RETURNS SETOF text
+LANGUAGE sql STABLE SET search_path = pg_catalog, public AS $$
+    SELECT DISTINCT lower(btrim(s.name))
+      FROM (SELECT r.summary FROM public.resumes r
+             WHERE r.user_id = p_user_id AND r.parse_status = 'parsed'
+             ORDER BY r.parsed_at DESC NULLS LAST, r.created_at DESC LIMIT 1) resume,
+           LATERAL (SELECT jsonb_array_elements_text(CASE jsonb_typeof(resume.summary -> 'skills')
+                                                     WHEN 'array' THEN resume.summary -> 'skills' END)
+                    UNION ALL
+                    SELECT jsonb_object_keys(CASE jsonb_typeof(resume.summary -> 'skill_years')
+                                             WHEN 'object' THEN resume.summary -> 'skill_years' END)) AS s (name)
+$$;
+REVOKE ALL ON FUNCTION talvix.resume_skills(uuid) FROM PUBLIC, anon, authenticated;
+GRANT EXECUTE ON FUNCTION talvix.resume_skills(uuid) TO service_role;
+
 -- ------------------------------------------------------------------------------ what marks stale
 -- Rows mark the results stale; the watches below turn a stale user into an event. SECURITY DEFINER
 -- because the user who adds a target role may not write these flags themselves.
@@ -296,7 +314,6 @@ SELECT talvix.watch(
 
 -- ------------------------------------------------------------------------------------ the data
 INSERT INTO talvix.limits (name, value, note) VALUES
-    ('career_insight_utc_minute', 1230, 'minute of the UTC day the daily insight refresh runs (1230 = 20:30 UTC, 02:00 IST)'),
     ('career_insight_refresh_days', 7, 'a skill gap or career result this many days old is computed again'),
     ('skill_gap_top_n', 10, 'gaps kept per user'),
     ('skill_gap_most_pct', 80, 'a job is mostly covered when the user has at least this % of its required skills'),
@@ -317,11 +334,8 @@ INSERT INTO talvix.limits (name, value, note) VALUES
     ('seniority_years_senior', 6, 'years of experience a senior job expects'),
     ('seniority_years_lead', 9, 'years of experience a lead job expects');
 
--- Queue the first daily refresh; each run queues the next. Users with a parsed resume and no result
--- yet are due at once, so the first run computes everyone's.
-INSERT INTO talvix.events (agent, payload, dedup_key, source, run_after)
-VALUES ('career_insight_refresh', '{}', 'career_insight_refresh', 'migration 028',
-        date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '1230 minutes'
-        + CASE WHEN now() >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '1230 minutes'
-               THEN interval '1 day' ELSE interval '0' END)
-ON CONFLICT (agent, dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running') DO NOTHING;
+-- The daily refresh runs at 20:30 UTC (02:00 in India), a row of talvix.schedules (migration 027),
+-- whose trigger queues the first run; each run queues the next. Users with a parsed resume and no
+-- result yet are due at once, so the first run computes everyone's.
+INSERT INTO talvix.schedules (agent, utc_minute, note)
+VALUES ('career_insight_refresh', 1230, 'daily: users whose skill gaps and career intelligence are a week old are refreshed');

@@ -177,8 +177,7 @@ INSERT INTO talvix.limits (name, value, note) VALUES
     ('calibration_min_callback_rate_pct', 5,
      'callback rate of applications at or above the threshold, percent, below which the threshold is raised'),
     ('calibration_min_callbacks', 3, 'callbacks the threshold-lowering comparison needs'),
-    ('calibration_min_outcomes', 10, 'outcomes (callbacks, rejections, ghostings) a comparison needs on each side'),
-    ('daily_coach_utc_minute', 90, 'minute of the UTC day the daily coach writes its messages (90 = 01:30)');
+    ('calibration_min_outcomes', 10, 'outcomes (callbacks, rejections, ghostings) a comparison needs on each side');
 
 -- Only the worker (service_role) reads or writes these; the app shows coach messages through
 -- public.notifications, and no user needs the fleet's signals, weights or calibration history.
@@ -199,24 +198,27 @@ BEGIN
 END;
 $$;
 
--- Queue the first run of each schedule at its next time; each run queues its next.
+-- Queue the first run of each calibration at its next time; each run queues its next. (A run of one
+-- agent with two payloads, daily and weekly, is not what talvix.schedules, one row per agent, holds.)
+-- The coach's schedule is a talvix.schedules row: 01:30 UTC (07:00 in India), the first run queued by
+-- its trigger.
+INSERT INTO talvix.schedules (agent, utc_minute, note)
+VALUES ('daily_coach_schedule', 90, 'daily: one coach message per opted-in paid user');
+
 WITH setting AS (
     SELECT (SELECT value FROM talvix.limits WHERE name = 'calibration_daily_utc_minute') AS daily_minute,
            (SELECT value FROM talvix.limits WHERE name = 'calibration_weekly_utc_minute') AS weekly_minute,
            (SELECT value FROM talvix.limits WHERE name = 'calibration_weekly_iso_weekday') AS weekday,
-           (SELECT value FROM talvix.limits WHERE name = 'daily_coach_utc_minute') AS coach_minute,
            date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS midnight,
            extract(isodow FROM now() AT TIME ZONE 'UTC')::int AS today
 ), due AS (
     SELECT midnight + make_interval(mins => daily_minute) AS daily,
-           midnight + make_interval(days => (weekday - today + 7) % 7, mins => weekly_minute) AS weekly,
-           midnight + make_interval(mins => coach_minute) AS coach
+           midnight + make_interval(days => (weekday - today + 7) % 7, mins => weekly_minute) AS weekly
       FROM setting
 )
 INSERT INTO talvix.events (agent, payload, dedup_key, source, run_after)
 SELECT s.agent, s.payload::jsonb, s.dedup_key, 'migration 029', s.at + CASE WHEN s.at <= now() THEN s.step ELSE interval '0' END
   FROM due, LATERAL (VALUES ('feedback_calibrator', '{"run_type": "daily"}', 'feedback_calibrator:daily', due.daily, interval '1 day'),
-                            ('feedback_calibrator', '{"run_type": "weekly"}', 'feedback_calibrator:weekly', due.weekly, interval '7 days'),
-                            ('daily_coach_schedule', '{}', 'daily_coach_schedule', due.coach, interval '1 day'))
+                            ('feedback_calibrator', '{"run_type": "weekly"}', 'feedback_calibrator:weekly', due.weekly, interval '7 days'))
                     s (agent, payload, dedup_key, at, step)
 ON CONFLICT (agent, dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running') DO NOTHING;

@@ -1,2 +1,2 @@
 -- The insight refresh's settings kept as data in talvix.limits.
-SELECT name, value FROM talvix.limits WHERE name IN ('career_insight_utc_minute', 'career_insight_refresh_days')
+SELECT name, value FROM talvix.limits WHERE name IN ('career_insight_refresh_days')

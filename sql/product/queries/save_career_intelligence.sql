@@ -51,13 +51,7 @@ WITH settings AS (
      WHERE r.user_id = $1 AND r.parse_status = 'parsed'
      ORDER BY r.parsed_at DESC NULLS LAST, r.created_at DESC LIMIT 1
 ), have AS (
-    SELECT DISTINCT lower(btrim(s.name)) AS skill
-      FROM resume,
-           LATERAL (SELECT jsonb_array_elements_text(CASE jsonb_typeof(resume.summary -> 'skills')
-                                                     WHEN 'array' THEN resume.summary -> 'skills' END)
-                    UNION ALL
-                    SELECT jsonb_object_keys(CASE jsonb_typeof(resume.summary -> 'skill_years')
-                                             WHEN 'object' THEN resume.summary -> 'skill_years' END)) AS s (name)
+    SELECT skill FROM talvix.resume_skills($1) AS skill
 ), years AS (
     SELECT CASE jsonb_typeof(resume.summary -> 'years_experience')
            WHEN 'number' THEN (resume.summary ->> 'years_experience')::numeric END AS years

@@ -20,18 +20,8 @@ WITH settings AS (
            coalesce(max(value) FILTER (WHERE name = 'skill_gap_most_pct'), 80) AS most_pct,
            coalesce(max(value) FILTER (WHERE name = 'career_insight_refresh_days'), 7) AS refresh_days
       FROM talvix.limits
-), resume AS (
-    SELECT r.summary FROM public.resumes r
-     WHERE r.user_id = $1 AND r.parse_status = 'parsed'
-     ORDER BY r.parsed_at DESC NULLS LAST, r.created_at DESC LIMIT 1
 ), have AS (
-    SELECT DISTINCT lower(btrim(s.name)) AS skill
-      FROM resume,
-           LATERAL (SELECT jsonb_array_elements_text(CASE jsonb_typeof(resume.summary -> 'skills')
-                                                     WHEN 'array' THEN resume.summary -> 'skills' END)
-                    UNION ALL
-                    SELECT jsonb_object_keys(CASE jsonb_typeof(resume.summary -> 'skill_years')
-                                             WHEN 'object' THEN resume.summary -> 'skill_years' END)) AS s (name)
+    SELECT skill FROM talvix.resume_skills($1) AS skill
 ), needs AS (
     SELECT s.job_id, s.skill, h.skill IS NOT NULL AS known
       FROM talvix.market_jobs($1) m
