@@ -65,6 +65,14 @@ class Site:
 GENERIC = Site("the site")
 
 
+def captcha_shown(driver: Any, site: Site) -> bool:
+    """Whether a captcha is on the page now. Sites load theirs with a script, often after the form
+    (Greenhouse's reCAPTCHA), so a page read as 'form' may show one by the time it is filled."""
+    from selenium.webdriver.common.by import By
+
+    return any(e.is_displayed() for e in driver.find_elements(By.CSS_SELECTOR, site.captcha))
+
+
 def page_state(driver: Any, site: Site) -> str:
     """'captcha', 'closed', 'apply_link' or 'form', waiting for one of them."""
     from selenium.webdriver.common.by import By
@@ -205,12 +213,16 @@ async def apply(
         raise ApplyOutcome("skipped", f"{site.name} rejected an answer before submitting: {problems[0][:200]}")
     if await browser.run(submit_control, driver, site) is None:
         raise ApplyOutcome("failed_not_found", f"{site.name}'s form has no submit control")
+    if await browser.run(captcha_shown, driver, site):
+        raise ApplyOutcome("failed_captcha", f"{site.name} shows a captcha that a person must solve")
     if not submit:
         return "awaiting_review"
     await on_submitting()  # recorded before the click: a crash after it never clicks again
     await browser.run(lambda: form_fields.press(driver, submit_control(driver, site)))
     verdict = await browser.run(after_submit, driver, site)
     if verdict == "rejected":
+        if await browser.run(captcha_shown, driver, site):
+            raise ApplyOutcome("failed_captcha", f"{site.name} refused the application until a person solves its captcha")
         problems = form_fields.rejected(await form_fields.fields_in(browser, site.form, site.autocompletes))
         problems += [banner] if (banner := await browser.run(alert, driver)) else []
         raise ApplyOutcome("skipped", f"{site.name} refused the application: {'; '.join(problems)[:300]}")
