@@ -44,7 +44,6 @@ import asyncpg
 import pydantic
 
 from handlers import queries
-from handlers.agents.job_discovery import next_run as next_daily_run
 from listeners import Context, Skip, agent
 
 AGENT = "feedback_calibrator"
@@ -92,6 +91,12 @@ class Decision:
 
 def setting(limits: dict[str, int], name: str) -> int:
     return limits.get(name, DEFAULTS[name])
+
+
+def next_daily_run(now: datetime, utc_minute: int) -> datetime:
+    """The next time of day `utc_minute` (minutes after midnight UTC) strictly after `now`."""
+    today = datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(minutes=utc_minute)
+    return today if today > now else today + timedelta(days=1)
 
 
 def next_weekly_run(now: datetime, iso_weekday: int, utc_minute: int) -> datetime:

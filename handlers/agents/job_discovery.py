@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -25,7 +24,7 @@ import aiohttp
 from handlers import queries
 from handlers.discovery.postings import Posting
 from handlers.discovery.sources import DiscoverySettings, Source, Target, configured
-from handlers.skills import storage
+from handlers.skills import schedules, storage
 from handlers.skills.http_client import PoliteClient, ServiceError
 from listeners import Context, PermanentError, Skip, agent, load
 
@@ -186,19 +185,9 @@ async def job_discovery(ctx: Context) -> int:
     return new + refreshed
 
 
-def next_run(now: datetime, utc_minute: int) -> datetime:
-    """The next time of day `utc_minute` (minutes after midnight UTC) strictly after `now`."""
-    today = datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(minutes=utc_minute)
-    return today if today > now else today + timedelta(days=1)
-
-
 @agent(SCHEDULE, concurrency=1, timeout=60, max_attempts=3)
 async def job_discovery_schedule(ctx: Context) -> int:
-    await ctx.release_dedup_key()  # so the next night's run can be queued under the same key
+    await schedules.queue_next_run(ctx)
     run_id = await queries.schedule_scrape_run(ctx.db)
-    minute = (await queries.discovery_limits(ctx.db)).get("job_discovery_utc_minute", 870)
-    now = datetime.now(UTC)
-    follow = next_run(now, minute)
-    await ctx.enqueue(SCHEDULE, {}, delay_seconds=(follow - now).total_seconds(), dedup_key=SCHEDULE)
-    ctx.metadata.update(scrape_run_id=run_id, next_run=follow.isoformat())
+    ctx.metadata.update(scrape_run_id=run_id)
     return 1

@@ -35,6 +35,8 @@ SCHEDULED = (
     "follow_up",
     "career_insight_refresh",
     "daily_coach_schedule",
+    "job_discovery_schedule",
+    "session_expiry_sweep",
 )
 DAY = 86400
 
@@ -133,6 +135,8 @@ async def test_each_schedule_is_a_row_and_has_exactly_one_pending_run(db: asyncp
         "follow_up": (4 * 60 + 30, None, None),
         "career_insight_refresh": (20 * 60 + 30, None, None),
         "daily_coach_schedule": (1 * 60 + 30, None, None),
+        "job_discovery_schedule": (14 * 60 + 30, None, None),
+        "session_expiry_sweep": (14 * 60, None, None),
     }
 
 

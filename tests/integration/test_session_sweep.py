@@ -7,7 +7,6 @@ import asyncpg
 
 import handlers  # noqa: F401  (registers every agent)
 from handlers import queries
-from handlers.agents.session_sweep import next_run
 from handlers.apply.schedule import INDIA
 from listeners import database
 from listeners.registry import REGISTRY
@@ -83,8 +82,9 @@ async def test_daily_sweep_warns_once_retires_expired_and_queues_tomorrow(db: as
     assert timedelta(0) < follow["run_after"] - datetime.now(UTC) <= timedelta(days=1)
 
 
-def test_next_run_is_the_next_1930_india_time() -> None:
+async def test_next_run_is_the_next_1930_india_time(db: asyncpg.Connection) -> None:
     before = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)  # 18:30 IST
     after = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # 20:30 IST
-    assert next_run(before) == datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
-    assert next_run(after) == datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+    at = "SELECT talvix.next_schedule_run('session_expiry_sweep', $1)"
+    assert await db.fetchval(at, before) == datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
+    assert await db.fetchval(at, after) == datetime(2026, 11, 27, 14, 0, tzinfo=UTC)

@@ -1,3 +1,3 @@
 -- The discovery settings kept as data in talvix.limits.
 SELECT name, value FROM talvix.limits
- WHERE name IN ('job_discovery_utc_minute', 'job_discovery_max_per_source')
+ WHERE name IN ('job_discovery_max_per_source')
