@@ -48,6 +48,15 @@ async def signed_in(dashboard: str) -> AsyncIterator[Browser]:
         await browser.close()
 
 
+def live(driver: Any) -> Any:
+    """A wait on the dashboard, which re-renders its tables as numbers change: an element read just as
+    it is replaced is stale, so the wait looks it up again instead of failing."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,))
+
+
 def text_of(driver: Any, selector: str) -> str:
     from selenium.webdriver.common.by import By
 
@@ -68,7 +77,6 @@ async def test_dashboard_refuses_requests_without_the_secret(dashboard: str) -> 
 
 async def test_dashboard_shows_live_numbers_and_retries(dashboard: str, db: asyncpg.Connection, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     for _ in range(3):
         await enqueue(db, "probe", {})
@@ -86,41 +94,42 @@ async def test_dashboard_shows_live_numbers_and_retries(dashboard: str, db: asyn
             "SELECT count(*) FILTER (WHERE status = 'completed') AS c, "
             "count(*) FILTER (WHERE status = 'failed') AS f FROM agent_logs"
         )
-        await browser.run(WebDriverWait(d, 15).until, shows(f"{counts['c']} / {counts['f']} / 0"))
+        await browser.run(live(d).until, shows(f"{counts['c']} / {counts['f']} / 0"))
         # It updates when new runs finish.
         await enqueue(db, "probe", {})
-        await browser.run(WebDriverWait(d, 15).until, shows(f"{counts['c'] + 1} / {counts['f']} / 0"))
+        await browser.run(live(d).until, shows(f"{counts['c'] + 1} / {counts['f']} / 0"))
         await browser.screenshot(tmp_path / "dashboard.png")
         # The operator fixes the input, then retries the failed event from the page.
         await db.execute("UPDATE talvix.events SET payload = '{}' WHERE id = $1", failed)
         button = f"button[data-retry='{failed}']"
-        await browser.run(WebDriverWait(d, 15).until, lambda drv: drv.find_elements(By.CSS_SELECTOR, button))
-        await browser.run(lambda: d.find_element(By.CSS_SELECTOR, button).click())
+        await browser.run(live(d).until, lambda drv: drv.find_elements(By.CSS_SELECTOR, button))
+        # Clicked inside the wait: a button replaced by a re-render just then is found again.
+        await browser.run(live(d).until, lambda drv: drv.find_element(By.CSS_SELECTOR, button).click() or True)
         await wait_for(
             lambda: db.fetchval("SELECT status = 'completed' FROM talvix.events WHERE id = $1", failed),
             timeout=15,
             message="the retried event completed",
         )
-        await browser.run(WebDriverWait(d, 15).until, shows(f"{counts['c'] + 2} / {counts['f']} / 0"))
+        await browser.run(live(d).until, shows(f"{counts['c'] + 2} / {counts['f']} / 0"))
 
 
 async def test_dashboard_cancels_a_pending_event(dashboard: str, db: asyncpg.Connection) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     later = await enqueue(db, "probe", {}, delay_seconds=3600)
     async with signed_in(dashboard) as browser:
         d = browser.driver
         button = f"button[data-cancel='{later}']"
-        await browser.run(WebDriverWait(d, 15).until, lambda drv: drv.find_elements(By.CSS_SELECTOR, button))
-        await browser.run(lambda: d.find_element(By.CSS_SELECTOR, button).click())
+        await browser.run(live(d).until, lambda drv: drv.find_elements(By.CSS_SELECTOR, button))
+        # Clicked inside the wait: a button replaced by a re-render just then is found again.
+        await browser.run(live(d).until, lambda drv: drv.find_element(By.CSS_SELECTOR, button).click() or True)
         await wait_for(
             lambda: db.fetchval("SELECT status = 'cancelled' FROM talvix.events WHERE id = $1", later),
             timeout=15,
             message="the event was cancelled",
         )
         # The row leaves the "waiting" table, and a second cancel of the same event is refused.
-        await browser.run(WebDriverWait(d, 15).until, lambda drv: not drv.find_elements(By.CSS_SELECTOR, button))
+        await browser.run(live(d).until, lambda drv: not drv.find_elements(By.CSS_SELECTOR, button))
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:  # unsafe: cookies for an IP host
         await http.post(f"{dashboard}/dashboard/login", data={"secret": ADMIN})
         async with http.post(f"{dashboard}/dashboard/events/{later}/cancel") as again:
