@@ -7,6 +7,11 @@ Replies as a Postfix relay words them: a refused recipient is ``550 5.1.1 <addr>
 rejected: User unknown in virtual mailbox table``; a greylisted one (postgrey) is ``450 4.2.0 <addr>:
 Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/talvix.test.html``; an
 accepted message is ``250 2.0.0 Ok: queued as <id>``.
+
+Sources: the reply codes and enhanced status codes are RFC 5321 §4.2 and RFC 3463; the refusal text
+is Postfix's for ``unknown_virtual_mailbox_reject_code`` (550, https://www.postfix.org/postconf.5.html);
+the greylisting text is postgrey's default ``--greylist-text`` (https://postgrey.schweikert.ch/);
+"queued as" is what Postfix's smtpd answers at the end of DATA; 535 5.7.8 is aiosmtpd's own refusal.
 """
 
 from __future__ import annotations
