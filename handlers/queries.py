@@ -634,8 +634,50 @@ async def follow_up_email_sent(db: Db, *, follow_up_id: UUID, provider_id: str |
     await db.execute(sql("follow_up_email_sent"), follow_up_id, provider_id)
 
 
-async def follow_up_email_not_sent(db: Db, *, follow_up_id: UUID, retry: bool, reason: str) -> None:
-    await db.execute(sql("follow_up_email_not_sent"), follow_up_id, retry, reason)
+async def follow_up_not_sent(db: Db, *, follow_up_id: UUID, retry: bool, reason: str) -> None:
+    await db.execute(sql("follow_up_not_sent"), follow_up_id, retry, reason)
+
+
+async def linkedin_note_senders(db: Db) -> list[UUID]:
+    return [row["user_id"] for row in await _fetch(db, "linkedin_note_senders")]
+
+
+async def linkedin_notes_to_send(db: Db, *, user_id: UUID, limit: int) -> Rows:
+    return await _fetch(db, "linkedin_notes_to_send", user_id, limit)
+
+
+async def linkedin_notes_interrupted(db: Db, *, user_id: UUID) -> int:
+    """How many notes a stopped run had left 'sending' (now failed, never resent)."""
+    return len(await _fetch(db, "linkedin_notes_interrupted", user_id))
+
+
+async def reserve_linkedin_member_action(
+    db: Db, *, user_id: UUID, kind: str, follow_up_id: UUID | None = None
+) -> tuple[int | None, str | None]:
+    """(the action's id, None) when reserved (and the note claimed); (None, why not) otherwise."""
+    row = await _fetchrow(db, "reserve_linkedin_member_action", user_id, kind, follow_up_id)
+    assert row is not None
+    return row["action_id"], row["refused"]
+
+
+async def release_linkedin_member_action(db: Db, *, action_id: int) -> bool:
+    return bool(await _fetchval(db, "release_linkedin_member_action", action_id))
+
+
+async def linkedin_note_refused(db: Db, *, follow_up_id: UUID, reason: str) -> None:
+    await db.execute(sql("linkedin_note_refused"), follow_up_id, reason)
+
+
+async def linkedin_note_sent(db: Db, *, follow_up_id: UUID, sent_as: str) -> None:
+    await db.execute(sql("linkedin_note_sent"), follow_up_id, sent_as)
+
+
+async def try_lock_linkedin_account(db: Db, *, user_id: UUID) -> bool:
+    return bool(await _fetchval(db, "try_lock_linkedin_account", user_id))
+
+
+async def unlock_linkedin_account(db: Db, *, user_id: UUID) -> None:
+    await db.execute(sql("unlock_linkedin_account"), user_id)
 
 
 async def follow_up_reply(db: Db, *, reply_id: UUID) -> asyncpg.Record | None:

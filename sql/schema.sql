@@ -922,6 +922,29 @@ $$;
 
 
 --
+-- Name: release_linkedin_member_action(bigint); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.release_linkedin_member_action(p_action bigint) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'talvix', 'public'
+    AS $$
+DECLARE
+    unit bigint;
+BEGIN
+    UPDATE talvix.linkedin_member_actions a SET released_at = now()
+     WHERE a.id = p_action AND a.released_at IS NULL
+    RETURNING a.fleet_unit INTO unit;
+    IF unit IS NULL THEN
+        RETURN false;
+    END IF;
+    PERFORM talvix.release_linkedin_unit(unit);
+    RETURN true;
+END;
+$$;
+
+
+--
 -- Name: release_linkedin_unit(bigint); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -989,6 +1012,57 @@ BEGIN
      WHERE d.day = reserve_linkedin_action.day AND d.linkedin_actions < d.linkedin_limit
     RETURNING true INTO granted;
     RETURN coalesce(granted, false);
+END;
+$$;
+
+
+--
+-- Name: reserve_linkedin_member_action(uuid, text, uuid); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.reserve_linkedin_member_action(p_user uuid, p_kind text, p_follow_up uuid DEFAULT NULL::uuid) RETURNS TABLE(action_id bigint, refused text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'talvix', 'public'
+    AS $$
+DECLARE
+    today date := talvix.utc_today();
+    cap integer;
+    used integer;
+    unit bigint;
+BEGIN
+    -- One user's count-then-reserve is serialised, so two workers never both take the last slot.
+    PERFORM pg_advisory_xact_lock(hashtextextended('talvix.linkedin_member:' || p_user, 0));
+    IF p_follow_up IS NOT NULL THEN
+        PERFORM 1 FROM public.follow_ups f
+         WHERE f.id = p_follow_up AND f.user_id = p_user AND f.channel = 'linkedin' AND f.status = 'draft'
+           FOR UPDATE;
+        IF NOT FOUND THEN
+            RETURN QUERY SELECT NULL::bigint, 'the note is no longer a draft (another run took it, or it went)'::text;
+            RETURN;
+        END IF;
+    END IF;
+    SELECT l.value INTO cap FROM talvix.limits l WHERE l.name = 'linkedin_user_' || p_kind || 's_per_day';
+    IF cap IS NULL THEN
+        RAISE EXCEPTION 'no talvix.limits row linkedin_user_%s_per_day: unknown LinkedIn action kind', p_kind;
+    END IF;
+    SELECT count(*) INTO used FROM talvix.linkedin_member_actions a
+     WHERE a.user_id = p_user AND a.day = today AND a.kind = p_kind AND a.released_at IS NULL;
+    IF used >= cap THEN
+        RETURN QUERY SELECT NULL::bigint, format('the account''s LinkedIn %s cap for %s (%s) is reached', replace(p_kind, '_', ' '), today, cap);
+        RETURN;
+    END IF;
+    unit := talvix.reserve_linkedin_unit(today);
+    IF unit IS NULL THEN
+        RETURN QUERY SELECT NULL::bigint, format('the fleet''s LinkedIn budget for %s is spent (the kill switch)', today);
+        RETURN;
+    END IF;
+    INSERT INTO talvix.linkedin_member_actions (user_id, kind, day, fleet_unit, follow_up_id)
+    VALUES (p_user, p_kind, today, unit, p_follow_up)
+    RETURNING id INTO action_id;
+    IF p_follow_up IS NOT NULL THEN
+        UPDATE public.follow_ups SET status = 'sending', linkedin_action = action_id WHERE id = p_follow_up;
+    END IF;
+    RETURN QUERY SELECT action_id, NULL::text;
 END;
 $$;
 
@@ -1628,6 +1702,7 @@ CREATE TABLE public.follow_ups (
     provider_id text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     sent_at timestamp with time zone,
+    linkedin_action bigint,
     CONSTRAINT follow_ups_body_check CHECK (((char_length(body) >= 1) AND (char_length(body) <= 4000))),
     CONSTRAINT follow_ups_channel_check CHECK ((channel = ANY (ARRAY['email'::text, 'linkedin'::text]))),
     CONSTRAINT follow_ups_check CHECK (((channel <> 'linkedin'::text) OR (char_length(body) <= 300))),
@@ -1669,12 +1744,14 @@ CREATE TABLE public.job_applications (
     recruiter_email text,
     follow_up_stage smallint DEFAULT 0 NOT NULL,
     follow_ups_stopped text,
+    recruiter_linkedin_url text,
     CONSTRAINT job_applications_auto_status_check CHECK ((auto_status = ANY (ARRAY['queued'::text, 'tailoring'::text, 'ready'::text, 'in_progress'::text, 'awaiting_review'::text, 'submitting'::text, 'submitted'::text, 'needs_check'::text, 'deferred_cooldown'::text, 'failed_captcha'::text, 'failed_session'::text, 'failed_not_found'::text, 'failed_closed'::text, 'failed_error'::text, 'already_applied'::text, 'skipped'::text]))),
     CONSTRAINT job_applications_fit_score_at_apply_check CHECK (((fit_score_at_apply >= 0) AND (fit_score_at_apply <= 100))),
     CONSTRAINT job_applications_follow_up_stage_check CHECK (((follow_up_stage >= 0) AND (follow_up_stage <= 3))),
     CONSTRAINT job_applications_method_check CHECK ((method = ANY (ARRAY['auto'::text, 'manual'::text]))),
     CONSTRAINT job_applications_platform_check CHECK ((platform = ANY (ARRAY['linkedin'::text, 'indeed'::text, 'greenhouse'::text, 'lever'::text, 'other'::text]))),
     CONSTRAINT job_applications_recruiter_email_check CHECK ((recruiter_email ~ '^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$'::text)),
+    CONSTRAINT job_applications_recruiter_linkedin_url_check CHECK ((recruiter_linkedin_url ~ '^https://([a-z]{2,3}\.)?linkedin\.com/in/[^/?#\s]{3,100}/?$'::text)),
     CONSTRAINT job_applications_recruiter_name_check CHECK ((char_length(recruiter_name) <= 200)),
     CONSTRAINT job_applications_retry_count_check CHECK ((retry_count >= 0)),
     CONSTRAINT job_applications_review_decision_check CHECK ((review_decision = ANY (ARRAY['approved'::text, 'rejected'::text]))),
@@ -2250,6 +2327,51 @@ CREATE VIEW talvix.linkedin_budget_today AS
 
 
 --
+-- Name: linkedin_member_actions; Type: TABLE; Schema: talvix; Owner: -
+--
+
+CREATE TABLE talvix.linkedin_member_actions (
+    id bigint NOT NULL,
+    user_id uuid NOT NULL,
+    kind text NOT NULL,
+    day date NOT NULL,
+    fleet_unit bigint NOT NULL,
+    follow_up_id uuid,
+    reserved_at timestamp with time zone DEFAULT now() NOT NULL,
+    released_at timestamp with time zone,
+    CONSTRAINT linkedin_member_actions_kind_check CHECK ((kind = ANY (ARRAY['profile_view'::text, 'connection'::text, 'message'::text])))
+);
+
+
+--
+-- Name: linkedin_member_actions_id_seq; Type: SEQUENCE; Schema: talvix; Owner: -
+--
+
+ALTER TABLE talvix.linkedin_member_actions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME talvix.linkedin_member_actions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: linkedin_member_usage_today; Type: VIEW; Schema: talvix; Owner: -
+--
+
+CREATE VIEW talvix.linkedin_member_usage_today AS
+ SELECT a.user_id,
+    count(*) FILTER (WHERE (a.kind = 'profile_view'::text)) AS profile_views,
+    count(*) FILTER (WHERE (a.kind = 'connection'::text)) AS connections,
+    count(*) FILTER (WHERE (a.kind = 'message'::text)) AS messages
+   FROM talvix.linkedin_member_actions a
+  WHERE ((a.day = talvix.utc_today()) AND (a.released_at IS NULL))
+  GROUP BY a.user_id;
+
+
+--
 -- Name: linkedin_reservations; Type: TABLE; Schema: talvix; Owner: -
 --
 
@@ -2683,6 +2805,14 @@ ALTER TABLE ONLY talvix.limits
 
 
 --
+-- Name: linkedin_member_actions linkedin_member_actions_pkey; Type: CONSTRAINT; Schema: talvix; Owner: -
+--
+
+ALTER TABLE ONLY talvix.linkedin_member_actions
+    ADD CONSTRAINT linkedin_member_actions_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: linkedin_reservations linkedin_reservations_pkey; Type: CONSTRAINT; Schema: talvix; Owner: -
 --
 
@@ -2955,6 +3085,13 @@ CREATE INDEX events_finished_idx ON talvix.events USING btree (finished_at) WHER
 --
 
 CREATE INDEX events_lease_idx ON talvix.events USING btree (lease_until) WHERE (lease_until IS NOT NULL);
+
+
+--
+-- Name: linkedin_member_actions_day_idx; Type: INDEX; Schema: talvix; Owner: -
+--
+
+CREATE INDEX linkedin_member_actions_day_idx ON talvix.linkedin_member_actions USING btree (user_id, day, kind) WHERE (released_at IS NULL);
 
 
 --
@@ -3242,6 +3379,14 @@ ALTER TABLE ONLY public.follow_ups
 
 
 --
+-- Name: follow_ups follow_ups_linkedin_action_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.follow_ups
+    ADD CONSTRAINT follow_ups_linkedin_action_fkey FOREIGN KEY (linkedin_action) REFERENCES talvix.linkedin_member_actions(id);
+
+
+--
 -- Name: follow_ups follow_ups_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3383,6 +3528,30 @@ ALTER TABLE ONLY public.user_oauth_tokens
 
 ALTER TABLE ONLY public.user_target_roles
     ADD CONSTRAINT user_target_roles_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+
+--
+-- Name: linkedin_member_actions linkedin_member_actions_fleet_unit_fkey; Type: FK CONSTRAINT; Schema: talvix; Owner: -
+--
+
+ALTER TABLE ONLY talvix.linkedin_member_actions
+    ADD CONSTRAINT linkedin_member_actions_fleet_unit_fkey FOREIGN KEY (fleet_unit) REFERENCES talvix.linkedin_reservations(id);
+
+
+--
+-- Name: linkedin_member_actions linkedin_member_actions_follow_up_id_fkey; Type: FK CONSTRAINT; Schema: talvix; Owner: -
+--
+
+ALTER TABLE ONLY talvix.linkedin_member_actions
+    ADD CONSTRAINT linkedin_member_actions_follow_up_id_fkey FOREIGN KEY (follow_up_id) REFERENCES public.follow_ups(id) ON DELETE SET NULL;
+
+
+--
+-- Name: linkedin_member_actions linkedin_member_actions_user_id_fkey; Type: FK CONSTRAINT; Schema: talvix; Owner: -
+--
+
+ALTER TABLE ONLY talvix.linkedin_member_actions
+    ADD CONSTRAINT linkedin_member_actions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 
 --
@@ -3990,6 +4159,14 @@ GRANT ALL ON FUNCTION talvix.release_application(p_application uuid) TO service_
 
 
 --
+-- Name: FUNCTION release_linkedin_member_action(p_action bigint); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.release_linkedin_member_action(p_action bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.release_linkedin_member_action(p_action bigint) TO service_role;
+
+
+--
 -- Name: FUNCTION release_linkedin_unit(reservation bigint); Type: ACL; Schema: talvix; Owner: -
 --
 
@@ -4011,6 +4188,14 @@ GRANT ALL ON FUNCTION talvix.release_user_apply(p_user uuid) TO service_role;
 
 REVOKE ALL ON FUNCTION talvix.reserve_linkedin_action(day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION talvix.reserve_linkedin_action(day date) TO service_role;
+
+
+--
+-- Name: FUNCTION reserve_linkedin_member_action(p_user uuid, p_kind text, p_follow_up uuid); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.reserve_linkedin_member_action(p_user uuid, p_kind text, p_follow_up uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.reserve_linkedin_member_action(p_user uuid, p_kind text, p_follow_up uuid) TO service_role;
 
 
 --
@@ -4245,6 +4430,13 @@ GRANT UPDATE(recruiter_email) ON TABLE public.job_applications TO authenticated;
 --
 
 GRANT UPDATE(follow_ups_stopped) ON TABLE public.job_applications TO authenticated;
+
+
+--
+-- Name: COLUMN job_applications.recruiter_linkedin_url; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(recruiter_linkedin_url) ON TABLE public.job_applications TO authenticated;
 
 
 --
@@ -4690,6 +4882,20 @@ GRANT ALL ON TABLE talvix.limits TO service_role;
 --
 
 GRANT ALL ON TABLE talvix.linkedin_budget_today TO service_role;
+
+
+--
+-- Name: TABLE linkedin_member_actions; Type: ACL; Schema: talvix; Owner: -
+--
+
+GRANT ALL ON TABLE talvix.linkedin_member_actions TO service_role;
+
+
+--
+-- Name: TABLE linkedin_member_usage_today; Type: ACL; Schema: talvix; Owner: -
+--
+
+GRANT SELECT ON TABLE talvix.linkedin_member_usage_today TO service_role;
 
 
 --

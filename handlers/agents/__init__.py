@@ -15,6 +15,7 @@ from handlers.agents import (  # noqa: F401  (each import registers its agent)
     follow_up_reply,
     jd_cleaner,
     job_discovery,
+    linkedin_notes,
     notification_delivery,
     resume_intelligence,
     retention_cleanup,

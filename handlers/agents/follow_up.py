@@ -10,8 +10,9 @@ Then the email drafts whose user switched sending on (`profile.follow_up_send_em
 recruiter's address is known are sent over SMTP (handlers/delivery/smtp.py), From the product's
 address with Reply-To the user, so the recruiter answers the candidate. Each is claimed before it
 is handed over ('draft' → 'sending'), so none is sent twice; an answer that never came leaves it
-'failed', not resent. LinkedIn notes stay drafts for the user to send: this worker does not send
-LinkedIn messages (see the README).
+'failed', not resent. LinkedIn notes are sent by linkedin_notes, one run per user who switched it on
+(`profile.follow_up_send_linkedin`) and whose recruiter's profile is known; the others stay drafts
+for the user to send by hand.
 
 The model writes in the user's name (No-Think: short, factual); offline, templates do.
 """
@@ -134,12 +135,20 @@ async def send_emails(ctx: Context) -> dict[str, int]:
             provider_id = await email.send(message)
         except DeliveryFailed as failed:
             retry = failed.outcome == "retry"
-            await queries.follow_up_email_not_sent(ctx.db, follow_up_id=draft["id"], retry=retry, reason=failed.reason)
+            await queries.follow_up_not_sent(ctx.db, follow_up_id=draft["id"], retry=retry, reason=failed.reason)
             counts["emails_retry_later" if retry else "emails_failed"] += 1
             continue
         await queries.follow_up_email_sent(ctx.db, follow_up_id=draft["id"], provider_id=provider_id)
         counts["emails_sent"] += 1
     return counts
+
+
+async def queue_linkedin_notes(ctx: Context) -> int:
+    """One linkedin_notes run per user with a note ready to send (its dedup key keeps it one)."""
+    users = await queries.linkedin_note_senders(ctx.db)
+    for user_id in users:
+        await ctx.enqueue("linkedin_notes", {"user_id": str(user_id)}, user_id=user_id, dedup_key=f"linkedin_notes:{user_id}")
+    return len(users)
 
 
 @agent(AGENT, concurrency=1, timeout=900, max_attempts=3, setup=llm.prepare)
@@ -149,5 +158,5 @@ async def follow_up(ctx: Context) -> int:
     usage: dict[str, Any] = {"calls": 0, "total_tokens": 0}
     drafted = await draft_due(ctx, limits["follow_up_max_per_run"], usage)
     sent = await send_emails(ctx)
-    ctx.metadata.update(usage, drafted=drafted, **sent)
+    ctx.metadata.update(usage, drafted=drafted, linkedin_note_senders=await queue_linkedin_notes(ctx), **sent)
     return drafted + sent["emails_sent"]

@@ -228,7 +228,7 @@ def press(driver: Any, element: Any) -> None:
         driver.execute_script("arguments[0].click();", element)
 
 
-def _type(driver: Any, element: Any, value: str) -> None:
+def type_into(driver: Any, element: Any, value: str) -> None:
     from selenium.webdriver.common.keys import Keys
 
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
@@ -244,7 +244,7 @@ def _pick_suggestion(driver: Any, element: Any, value: str, typed: bool) -> str:
     from selenium.webdriver.common.by import By
 
     if typed:
-        _type(driver, element, value)
+        type_into(driver, element, value)
     else:
         press(driver, element)
     listbox = element.get_attribute("aria-controls") or element.get_attribute("aria-owns")
@@ -294,7 +294,7 @@ def put(driver: Any, item: Field, value: str) -> None:
     elif not item.visible:
         raise ApplyOutcome("failed_not_found", f"the field {item.question!r} is hidden and cannot be typed into")
     else:
-        _type(driver, element, value)
+        type_into(driver, element, value)
 
 
 def combobox_options(driver: Any, item: Field) -> list[str]:

@@ -1,0 +1,317 @@
+"""Sending a LinkedIn note to a member from their profile page, in the user's signed-in browser: a
+connection invitation with the note when the member offers Connect (on the profile or under "More"),
+a message when they are already a connection (Message and no Connect).
+
+Markup, as the maintained open-source LinkedIn outreach tools rely on it (felladrin/
+linkedin-autoconnect-chrome-extension, pundarikaksha7/LinkedIn-Bot, MariyaSha/WebScraping_Linkedin, the
+Playwright "LinkedPilot" and "linkedin-bot-suite" senders):
+- the profile's own actions sit in its top card, the section holding the member's `h1`; other
+  people's Connect buttons ("People also viewed") are outside it and never touched;
+- Connect is `button[aria-label="Invite <Name> to connect"]` (text "Connect"); when the primary
+  action is Follow it is an item of the "More actions" dropdown (`div[role=button]` with the same
+  aria-label); an invitation already out shows "Pending";
+- the invitation dialog (`div[role=dialog]`, `.artdeco-modal`, `.send-invite`) offers "Add a note"
+  and "Send without a note"; the note is `textarea#custom-message` / `textarea[name=message]`
+  (maxlength 300, less on some free accounts), sent with "Send now" / "Send invitation";
+- messaging is the overlay bubble's `.msg-form__contenteditable` (`[contenteditable=true]`,
+  role textbox) and `button.msg-form__send-button`; a sent message joins `.msg-s-message-list`.
+
+The one irreversible click (Send) comes after `reserve(kind)`, which records the action against the
+user's cap and the fleet's budget and claims the note: what is not reserved is never sent, and a
+Send that LinkedIn never confirmed is `NoteMaybeSent`, never clicked again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+from handlers.apply import form_fields
+from handlers.apply.browser import Browser, wait_until
+from handlers.apply.outcome import Pace
+from handlers.apply.session_validator import AUTH_WALL
+
+SentAs = Literal["invitation", "message"]
+Stop = Literal["connections", "messages", "account"]
+WAIT = 15  # seconds for a page, a dialog or a confirmation to render
+DIALOG = "div[role='dialog'], .artdeco-modal, .send-invite"
+ADD_NOTE = "button[aria-label='Add a note']"
+NOTE_BOX = "textarea#custom-message, textarea[name='message']"
+SEND_INVITE = "button[aria-label='Send now'], button[aria-label='Send invitation'], button[aria-label='Send']"
+MESSAGE_BOX = ".msg-form__contenteditable[contenteditable='true'], .msg-form [role='textbox'][contenteditable='true']"
+MESSAGE_SEND = "button.msg-form__send-button"
+WEEKLY_LIMIT = ("weekly invitation limit", "reached the weekly limit", "too many pending invitations")
+EMAIL_REQUIRED = ("enter their email", "knows you, please enter", "email address to connect")
+NOTE_QUOTA = ("personalized invitations", "personalize more invitations", "out of personalized")
+NOT_FOUND = ("this page doesn’t exist", "this page doesn't exist", "page not found", "profile is not available")
+INVITE_SENT = ("invitation", "sent")
+
+# One look at the profile's top card: which of its own actions it shows.
+TOP_CARD_JS = r"""
+const squash = t => (t || '').replace(/\s+/g, ' ').trim();
+const h1 = document.querySelector('main h1');
+const card = h1 && (h1.closest('section') || h1.closest('.pv-top-card') || document.querySelector('main'));
+if (!card) return null;
+const shown = e => !!(e.offsetParent || e.getClientRects().length);
+const actions = [...card.querySelectorAll('button, [role=button], a[href*="/messaging/"]')].filter(shown).map(
+    e => ({label: squash(e.getAttribute('aria-label')).toLowerCase(), text: squash(e.innerText).toLowerCase()}));
+const is = (a, re) => re.test(a.label) || re.test(a.text);
+return {
+  name: squash(h1.innerText),
+  connect: actions.some(a => /^invite .* to connect$/.test(a.label) || a.text === 'connect'),
+  pending: actions.some(a => is(a, /^pending\b/)),
+  message: actions.some(a => /^message\b/.test(a.label) || a.text === 'message'),
+  more: actions.some(a => a.label === 'more actions' || a.text === 'more'),
+};
+"""
+
+
+class NoteNotSent(Exception):
+    """Nothing left the browser: what was reserved goes back. `stop` is set when a limit or the
+    account, not this note, was the reason: it ends the account's run ('account') or its invitations
+    or messages ('connections', 'messages'), and the note stays a draft for another day."""
+
+    def __init__(self, reason: str, *, stop: Stop | None = None) -> None:
+        super().__init__(reason)
+        self.stop = stop
+
+
+class NoteMaybeSent(Exception):
+    """Send was clicked and LinkedIn never confirmed it: the note may be out, so it is never sent again."""
+
+
+def _body_text(driver: Any) -> str:
+    from selenium.webdriver.common.by import By
+
+    text: str = driver.find_element(By.TAG_NAME, "body").text
+    return text.lower().replace("\u2019", "'")
+
+
+def _visible(driver: Any, selector: str, scope: Any | None = None) -> list[Any]:
+    from selenium.webdriver.common.by import By
+
+    return [e for e in (scope or driver).find_elements(By.CSS_SELECTOR, selector) if e.is_displayed()]
+
+
+def _says(text: str, phrases: tuple[str, ...]) -> bool:
+    return any(p.replace("\u2019", "'") in text for p in phrases)
+
+
+def top_card(driver: Any) -> dict[str, Any]:
+    """The profile's state once it rendered; NoteNotSent for a wall, a check or a missing profile."""
+    from selenium.webdriver.common.by import By
+
+    def state(d: Any) -> dict[str, Any] | Literal[False]:
+        path = d.current_url.split("?", 1)[0]
+        if any(part in path for part in AUTH_WALL):
+            raise NoteNotSent("LinkedIn shows its sign-in wall: the session is signed out", stop="account")
+        if "/checkpoint/" in path or d.find_elements(By.CSS_SELECTOR, form_fields.CAPTCHA_SELECTOR):
+            raise NoteNotSent("LinkedIn asked for a security check (checkpoint or captcha)", stop="account")
+        if _says(_body_text(d), NOT_FOUND):
+            raise NoteNotSent("the recruiter's LinkedIn profile does not exist (or is not visible to this account)")
+        card: dict[str, Any] | None = d.execute_script(TOP_CARD_JS)
+        if card and (card["connect"] or card["pending"] or card["message"] or card["more"]):
+            return card
+        return False
+
+    return wait_until(driver, WAIT, state)
+
+
+def _top_card_element(driver: Any) -> Any:
+    return driver.execute_script(
+        "const h1 = document.querySelector('main h1');"
+        "return h1 && (h1.closest('section') || h1.closest('.pv-top-card') || document.querySelector('main'));"
+    )
+
+
+def _connect_in_card(driver: Any) -> Any | None:
+    card = _top_card_element(driver)
+    for element in _visible(driver, "button, [role=button]", card):
+        label = (element.get_attribute("aria-label") or "").strip().lower()
+        if (label.startswith("invite ") and label.endswith(" to connect")) or element.text.strip().lower() == "connect":
+            return element
+    return None
+
+
+def _open_more(driver: Any) -> Any | None:
+    """Open the top card's "More actions" dropdown; its Connect item, if it has one."""
+    from selenium.common.exceptions import TimeoutException
+
+    card = _top_card_element(driver)
+    more = next(
+        (
+            e
+            for e in _visible(driver, "button", card)
+            if (e.get_attribute("aria-label") or "").strip().lower() == "more actions" or e.text.strip().lower() == "more"
+        ),
+        None,
+    )
+    if more is None:
+        return None
+    form_fields.press(driver, more)
+    try:
+        return wait_until(driver, WAIT / 3, lambda d: _connect_in_card(d) or False)
+    except TimeoutException:
+        return None
+
+
+def _dialog(driver: Any) -> Any:
+    return wait_until(driver, WAIT, lambda d: next(iter(_visible(d, DIALOG)), False))
+
+
+def _refusal_in(text: str) -> NoteNotSent | None:
+    """What LinkedIn's invitation dialog says instead of taking the invitation, if it says it."""
+    if _says(text, WEEKLY_LIMIT):
+        return NoteNotSent("LinkedIn says this account reached its weekly invitation limit", stop="connections")
+    if _says(text, EMAIL_REQUIRED):
+        return NoteNotSent("LinkedIn asks for the recruiter's email address before it takes an invitation: send it by hand")
+    return None
+
+
+def _type_checked(driver: Any, box: Any, text: str, read: str) -> None:
+    """Type `text` into `box` and check the page kept all of it (a maxlength cuts silently)."""
+    form_fields.type_into(driver, box, text)
+    kept = (driver.execute_script(read, box) or "").strip()
+    if kept != text.strip():
+        raise NoteNotSent(f"LinkedIn kept {len(kept)} of the note's {len(text.strip())} characters: shorten the note")
+
+
+def _prepare_invitation(driver: Any, connect: Any, note: str) -> None:
+    """Click Connect, open "Add a note" and type the note; the Send button is then one click away."""
+    from selenium.common.exceptions import TimeoutException
+
+    form_fields.press(driver, connect)
+    dialog = _dialog(driver)
+    refusal = _refusal_in(dialog.text.lower().replace("\u2019", "'"))
+    if refusal:
+        raise refusal
+    add_note = _visible(driver, ADD_NOTE, dialog) or [
+        b for b in _visible(driver, "button", dialog) if b.text.strip().lower() == "add a note"
+    ]
+    if add_note:
+        form_fields.press(driver, add_note[0])
+    try:
+        box = wait_until(driver, WAIT, lambda d: next(iter(_visible(d, NOTE_BOX)), False))
+    except TimeoutException:
+        text = _body_text(driver)
+        if _says(text, NOTE_QUOTA):
+            raise NoteNotSent("LinkedIn allows this account no more personalized invitations for now", stop="connections") from None
+        raise NoteNotSent("the invitation dialog offers no note box") from None
+    limit = box.get_attribute("maxlength")
+    if limit and limit.isdigit() and len(note) > int(limit):
+        raise NoteNotSent(f"LinkedIn takes at most {limit} characters in a note on this account; the note has {len(note)}")
+    _type_checked(driver, box, note, "return arguments[0].value;")
+
+
+def _send_button(driver: Any, scope: Any, selector: str) -> Any:
+    from selenium.common.exceptions import TimeoutException
+
+    def enabled(d: Any) -> Any:
+        return next((b for b in _visible(d, selector, scope) if b.is_enabled()), False)
+
+    try:
+        return wait_until(driver, WAIT, enabled)
+    except TimeoutException:
+        raise NoteNotSent("the Send button never became clickable") from None
+
+
+def _invitation_confirmed(driver: Any) -> bool:
+    """LinkedIn's toast says the invitation was sent, or the top card now shows Pending."""
+    from selenium.common.exceptions import TimeoutException
+
+    def confirmed(d: Any) -> str | Literal[False]:
+        text = _body_text(d)
+        refusal = _refusal_in(text)
+        if refusal:
+            raise refusal
+        toasts = " ".join(t.text.lower() for t in _visible(d, ".artdeco-toast-item, [role=alert]"))
+        if all(word in toasts for word in INVITE_SENT):
+            return "toast"
+        card = d.execute_script(TOP_CARD_JS)
+        if card and card["pending"] and not _visible(d, NOTE_BOX):
+            return "pending"
+        return False
+
+    try:
+        wait_until(driver, WAIT, confirmed)
+    except TimeoutException:
+        return False
+    return True
+
+
+def _prepare_message(driver: Any, note: str) -> Any:
+    """Open the conversation from the top card's Message and type the note; returns the composer."""
+    from selenium.common.exceptions import TimeoutException
+
+    card = _top_card_element(driver)
+    message = next(
+        (
+            e
+            for e in _visible(driver, "button, a", card)
+            if (e.get_attribute("aria-label") or "").strip().lower().startswith("message") or e.text.strip().lower() == "message"
+        ),
+        None,
+    )
+    if message is None:
+        raise NoteNotSent("the profile offers neither Connect nor Message")
+    form_fields.press(driver, message)
+    try:
+        box = wait_until(driver, WAIT, lambda d: (_visible(d, MESSAGE_BOX) or [False])[-1])
+    except TimeoutException:
+        raise NoteNotSent("Message opened no conversation (LinkedIn offers only InMail to this member)") from None
+    _type_checked(driver, box, note, "return arguments[0].innerText;")
+    return box
+
+
+def _message_confirmed(driver: Any, note: str) -> bool:
+    """The note appears in the conversation's message list."""
+    from selenium.common.exceptions import TimeoutException
+
+    wanted = " ".join(note.split()).lower()
+
+    def shown(d: Any) -> bool:
+        texts = [" ".join(e.text.split()).lower() for e in _visible(d, ".msg-s-message-list, .msg-s-event-listitem__body")]
+        return any(wanted in t for t in texts)
+
+    try:
+        wait_until(driver, WAIT, shown)
+    except TimeoutException:
+        return False
+    return True
+
+
+async def send_note(
+    browser: Browser, profile_url: str, note: str, *, reserve: Callable[[str], Awaitable[None]], pace: Pace
+) -> SentAs:
+    """Send `note` to the member at `profile_url`; how it went out, or NoteNotSent / NoteMaybeSent.
+
+    `reserve(kind)` ('connection' or 'message') is awaited just before the Send click; it raises
+    NoteNotSent when the cap or the budget refuses, and the dialog is then left unsent."""
+    driver = browser.driver
+    await browser.run(driver.get, profile_url)
+    await pace.after_page()
+    card = await browser.run(top_card, driver)
+    if card["pending"] and not card["connect"]:
+        raise NoteNotSent("an invitation to this recruiter is already pending: the note was not sent")
+    connect = await browser.run(_connect_in_card, driver) if card["connect"] else None
+    if connect is None and card["more"]:
+        connect = await browser.run(_open_more, driver)
+    if connect is not None:
+        await browser.run(_prepare_invitation, driver, connect, note)
+        await pace.after_field()
+        await reserve("connection")
+        send = await browser.run(_send_button, driver, await browser.run(_dialog, driver), SEND_INVITE)
+        await browser.run(form_fields.press, driver, send)
+        if not await browser.run(_invitation_confirmed, driver):
+            raise NoteMaybeSent("Send was clicked on the invitation and LinkedIn never confirmed it: check before resending")
+        return "invitation"
+    if not card["message"]:
+        raise NoteNotSent("the profile offers neither Connect nor Message")
+    await browser.run(_prepare_message, driver, note)
+    await pace.after_field()
+    await reserve("message")
+    send = await browser.run(_send_button, driver, None, MESSAGE_SEND)
+    await browser.run(form_fields.press, driver, send)
+    if not await browser.run(_message_confirmed, driver, note):
+        raise NoteMaybeSent("Send was clicked on the message and LinkedIn never showed it sent: check before resending")
+    return "message"
