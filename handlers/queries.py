@@ -664,8 +664,8 @@ async def release_linkedin_member_action(db: Db, *, action_id: int) -> bool:
     return bool(await _fetchval(db, "release_linkedin_member_action", action_id))
 
 
-async def linkedin_note_refused(db: Db, *, follow_up_id: UUID, reason: str) -> None:
-    await db.execute(sql("linkedin_note_refused"), follow_up_id, reason)
+async def linkedin_note_refused(db: Db, *, follow_up_id: UUID, reason: str, keep_draft: bool) -> None:
+    await db.execute(sql("linkedin_note_refused"), follow_up_id, reason, keep_draft)
 
 
 async def linkedin_note_sent(db: Db, *, follow_up_id: UUID, sent_as: str) -> None:

@@ -2,7 +2,8 @@
 
 For every application due (sent `follow_up_<n>_after_days` ago, no answer, not stopped, the user on
 a paid plan: free users get no follow-ups), the next stage is drafted: an email to the recruiter
-and a LinkedIn note of at most 300 characters (LinkedIn's limit on a connection note). Stage 1 is a
+and a LinkedIn note of at most 200 characters (LinkedIn's limit on a free account's invitation note;
+300 with Premium, which the table allows for a note the user edits). Stage 1 is a
 short check-in, stage 2 adds something useful, stage 3 closes the loop politely. The drafts and
 the stage move are one statement, so a stage is drafted once whatever runs at the same time.
 
@@ -31,7 +32,7 @@ from handlers.skills import llm, schedules
 from listeners import Context, agent
 
 AGENT = "follow_up"
-LINKEDIN_NOTE_LIMIT = 300
+LINKEDIN_NOTE_LIMIT = 200
 EMAILS_PER_RUN = 200
 
 

@@ -171,8 +171,9 @@ async def not_sent(ctx: Context, note_id: UUID, action: int | None, refusal: Not
     """Nothing left the browser: the reserved action (if any) goes back. When a limit or the account
     (not the note) was the reason, the note stays a draft for the next run; else it fails with
     LinkedIn's reason, for the user to see."""
+    keep_draft = refusal.stop is not None
     if action is not None:
         await queries.release_linkedin_member_action(ctx.db, action_id=action)
-        await queries.follow_up_not_sent(ctx.db, follow_up_id=note_id, retry=refusal.stop is not None, reason=str(refusal))
-    elif refusal.stop is None:
-        await queries.linkedin_note_refused(ctx.db, follow_up_id=note_id, reason=str(refusal))
+        await queries.follow_up_not_sent(ctx.db, follow_up_id=note_id, retry=keep_draft, reason=str(refusal))
+    else:
+        await queries.linkedin_note_refused(ctx.db, follow_up_id=note_id, reason=str(refusal), keep_draft=keep_draft)

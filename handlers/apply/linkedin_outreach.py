@@ -12,7 +12,8 @@ Playwright "LinkedPilot" and "linkedin-bot-suite" senders):
   aria-label); an invitation already out shows "Pending";
 - the invitation dialog (`div[role=dialog]`, `.artdeco-modal`, `.send-invite`) offers "Add a note"
   and "Send without a note"; the note is `textarea#custom-message` / `textarea[name=message]`
-  (maxlength 300, less on some free accounts), sent with "Send now" / "Send invitation";
+  (300 characters with Premium, 200 on a free account, which also gets only a few notes a month),
+  sent with "Send invitation" / "Send now" (never "Send without a note");
 - messaging is the overlay bubble's `.msg-form__contenteditable` (`[contenteditable=true]`,
   role textbox) and `button.msg-form__send-button`; a sent message joins `.msg-s-message-list`.
 
@@ -42,7 +43,7 @@ MESSAGE_BOX = ".msg-form__contenteditable[contenteditable='true'], .msg-form [ro
 MESSAGE_SEND = "button.msg-form__send-button"
 WEEKLY_LIMIT = ("weekly invitation limit", "reached the weekly limit", "too many pending invitations")
 EMAIL_REQUIRED = ("enter their email", "knows you, please enter", "email address to connect")
-NOTE_QUOTA = ("personalized invitations", "personalize more invitations", "out of personalized")
+NOTE_QUOTA = ("unlimited personalized invites", "monthly custom invites", "no longer send personalized", "out of personalized")
 NOT_FOUND = ("this page doesn’t exist", "this page doesn't exist", "page not found", "profile is not available")
 INVITE_SENT = ("invitation", "sent")
 
@@ -156,7 +157,23 @@ def _open_more(driver: Any) -> Any | None:
 
 
 def _dialog(driver: Any) -> Any:
-    return wait_until(driver, WAIT, lambda d: next(iter(_visible(d, DIALOG)), False))
+    """The invitation dialog once its content rendered (it opens as an empty shell with a loader):
+    a note box, "Add a note", a Send button or LinkedIn's words on why it will not send."""
+
+    def ready(d: Any) -> Any:
+        for dialog in _visible(d, DIALOG):
+            text = dialog.text.lower().replace("\u2019", "'")
+            labels = [(b.get_attribute("aria-label") or b.text or "").strip().lower() for b in _visible(d, "button", dialog)]
+            if (
+                _visible(d, NOTE_BOX, dialog)
+                or any(label.startswith(("add a note", "send")) for label in labels)
+                or _refusal_in(text)
+                or _says(text, NOTE_QUOTA)
+            ):
+                return dialog
+        return False
+
+    return wait_until(driver, WAIT, ready)
 
 
 def _refusal_in(text: str) -> NoteNotSent | None:
@@ -190,12 +207,15 @@ def _prepare_invitation(driver: Any, connect: Any, note: str) -> None:
     ]
     if add_note:
         form_fields.press(driver, add_note[0])
+
+    def note_box(d: Any) -> Any:
+        if _says(_body_text(d), NOTE_QUOTA):
+            raise NoteNotSent("LinkedIn allows this account no more personalized invitations for now", stop="connections")
+        return next(iter(_visible(d, NOTE_BOX)), False)
+
     try:
-        box = wait_until(driver, WAIT, lambda d: next(iter(_visible(d, NOTE_BOX)), False))
+        box = wait_until(driver, WAIT, note_box)
     except TimeoutException:
-        text = _body_text(driver)
-        if _says(text, NOTE_QUOTA):
-            raise NoteNotSent("LinkedIn allows this account no more personalized invitations for now", stop="connections") from None
         raise NoteNotSent("the invitation dialog offers no note box") from None
     limit = box.get_attribute("maxlength")
     if limit and limit.isdigit() and len(note) > int(limit):

@@ -79,7 +79,7 @@ async def test_the_note_is_claimed_with_its_action_and_only_once(db: asyncpg.Con
     assert again is None and why is not None and "no longer a draft" in why
     assert await fleet_used(db) == 1  # the refused claim took no unit
     # Another user's note cannot be claimed under this account.
-    other, other_note = await user_with_note(db)
+    _, other_note = await user_with_note(db)
     stolen, _ = await queries.reserve_linkedin_member_action(db, user_id=user, kind="message", follow_up_id=other_note)
     assert stolen is None and await db.fetchval("SELECT status FROM follow_ups WHERE id = $1", other_note) == "draft"
 

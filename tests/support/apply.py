@@ -135,10 +135,16 @@ async def linkedin_application(
 ) -> tuple[uuid.UUID, uuid.UUID]:
     """An application to a job of the LinkedIn imitation, with the user's session sealed and stored
     as the gateway stores it."""
+    uid, app = await new_application(db, site.job_url(job), "linkedin", **kwargs)
+    await store_linkedin_session(db, uid, token or site.token)
+    return uid, app
+
+
+async def store_linkedin_session(db: asyncpg.Connection, uid: uuid.UUID, token: str) -> None:
+    """The user's LinkedIn session (the li_at cookie `token`), sealed and stored as the gateway stores it."""
     from handlers.skills.session_crypto import seal
 
-    uid, app = await new_application(db, site.job_url(job), "linkedin", **kwargs)
-    cookies = [{"name": "li_at", "value": token or site.token, "domain": ".linkedin.com", "path": "/"}]
+    cookies = [{"name": "li_at", "value": token, "domain": ".linkedin.com", "path": "/"}]
     sealed = seal(bytes.fromhex(KEY_HEX), cookies, user_id=str(uid), platform="linkedin")
     await db.execute(
         "INSERT INTO user_connections (user_id, platform, session_encrypted, session_iv, session_version, "
@@ -148,7 +154,6 @@ async def linkedin_application(
         sealed.ciphertext,
         sealed.iv,
     )
-    return uid, app
 
 
 async def budget_used(db: asyncpg.Connection) -> int:
