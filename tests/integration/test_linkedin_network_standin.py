@@ -417,3 +417,27 @@ async def test_browser_slow_mode_renders_the_modal_late(site: LinkedInNetworkSit
         clickable(driver, 'button[aria-label="Add a note"]')  # then, 2.5 s later, the content
 
     await in_browser(flow)
+
+
+@pytest.mark.browser
+@needs_chromium
+async def test_browser_a_double_click_sends_once(site: LinkedInNetworkSite, driver: Any) -> None:
+    def flow() -> None:
+        sign_in(driver, site)
+        driver.get(site.profile_url("priya-recruiter"))
+        clickable(driver, 'main button[aria-label="Invite Priya Sharma to connect"]').click()
+        send = clickable(driver, 'button[aria-label="Send without a note"]')
+        driver.execute_script("arguments[0].click(); arguments[0].click();", send)
+        toast_text(driver)
+
+        driver.get(site.profile_url("meera-hr"))
+        clickable(driver, 'main a[aria-label="Message Meera Iyer"]').click()
+        visible(driver, "div.msg-form__contenteditable").send_keys("Hello twice?")
+        button = clickable(driver, "button.msg-form__send-button")
+        driver.execute_script("arguments[0].click(); arguments[0].click();", button)
+        visible(driver, "p.msg-s-event-listitem__body")
+
+    await in_browser(flow)
+    assert [i["slug"] for i in site.invitations] == ["priya-recruiter"]
+    assert [m["text"] for m in site.messages] == ["Hello twice?"]
+    assert site.refusals == []
