@@ -58,7 +58,8 @@ The page's own JavaScript disables the Send button while its request is in fligh
 Account (free by default): premium=False gives a 200-character note and "N personalized invitations remaining for this
 month." with notes_left (default 3; each invite with a note uses one); premium=True gives 300 characters and no quota line.
 
-Sources (repo + path, or page) for each piece of markup
+Sources (repo + path, or page) for each piece of markup. "id N" is the file id of a hit in the public-code search index
+used to build this (its find_string tool names no repository); read_file with that id shows the file.
     Top card: section.artdeco-card[data-member-id] > div.ph5 > div.mt2.relative, h1.text-heading-xlarge.inline.t-24.
     v-align-middle.break-words, div.text-body-medium.break-words (headline), "Contact info" link, and the dropdown
     markup (div.artdeco-dropdown > button.artdeco-dropdown__trigger[aria-expanded][id$=-profile-overflow-action].
