@@ -465,9 +465,9 @@ async def save_coach_message(
 # --------------------------------------------------------------------- schedules, plans, retention
 
 
-async def queue_schedule(db: Db, *, agent: str) -> datetime | None:
-    """The time `agent`'s next run is now pending for, or None when it has no schedule row."""
-    due: datetime | None = await _fetchval(db, "queue_schedule", agent)
+async def queue_schedule(db: Db, *, schedule: str) -> datetime | None:
+    """The time `schedule`'s next run is now pending for, or None when there is no such row."""
+    due: datetime | None = await _fetchval(db, "queue_schedule", schedule)
     return due
 
 

@@ -702,7 +702,7 @@ $$;
 -- Name: next_schedule_run(text, timestamp with time zone); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
-CREATE FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp with time zone DEFAULT now()) RETURNS timestamp with time zone
+CREATE FUNCTION talvix.next_schedule_run(p_name text, p_after timestamp with time zone DEFAULT now()) RETURNS timestamp with time zone
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'talvix'
     AS $$
@@ -711,7 +711,7 @@ CREATE FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp with ti
      CROSS JOIN LATERAL generate_series(0, 31) AS n
      CROSS JOIN LATERAL (SELECT (p_after AT TIME ZONE 'UTC')::date + n AS day) d
      CROSS JOIN LATERAL (SELECT (d.day + make_interval(mins => s.utc_minute)) AT TIME ZONE 'UTC' AS at) t
-     WHERE s.agent = p_agent
+     WHERE s.name = p_name
        AND (s.iso_weekday IS NULL OR extract(isodow FROM d.day) = s.iso_weekday)
        AND (s.month_day IS NULL OR extract(day FROM d.day) = s.month_day)
        AND t.at > p_after
@@ -794,23 +794,26 @@ $$;
 -- Name: queue_schedule(text); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
-CREATE FUNCTION talvix.queue_schedule(p_agent text) RETURNS timestamp with time zone
+CREATE FUNCTION talvix.queue_schedule(p_name text) RETURNS timestamp with time zone
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'talvix'
     AS $$
 DECLARE
-    due timestamptz := talvix.next_schedule_run(p_agent);
+    schedule talvix.schedules%ROWTYPE;
+    due timestamptz;
 BEGIN
-    IF due IS NULL THEN
+    SELECT * INTO schedule FROM talvix.schedules WHERE name = p_name;
+    IF NOT FOUND THEN
         RETURN NULL;
     END IF;
-    UPDATE talvix.events SET run_after = due, updated_at = now()
-     WHERE agent = p_agent AND dedup_key = p_agent AND status = 'pending';
+    due := talvix.next_schedule_run(p_name);
+    UPDATE talvix.events SET run_after = due, payload = schedule.payload, updated_at = now()
+     WHERE agent = schedule.agent AND dedup_key = schedule.name AND status = 'pending';
     IF FOUND THEN
-        PERFORM pg_notify('talvix_events', p_agent);  -- a worker waiting for the old time learns the new one
+        PERFORM pg_notify('talvix_events', schedule.agent);  -- a worker waiting for the old time learns the new one
     ELSE
         INSERT INTO talvix.events (agent, payload, dedup_key, source, run_after)
-        VALUES (p_agent, '{}', p_agent, 'talvix.schedules', due)
+        VALUES (schedule.agent, schedule.payload, schedule.name, 'talvix.schedules', due)
         ON CONFLICT (agent, dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running') DO NOTHING;
     END IF;
     RETURN due;
@@ -1206,8 +1209,29 @@ CREATE FUNCTION talvix.schedule_changed() RETURNS trigger
     SET search_path TO 'pg_catalog', 'talvix'
     AS $$
 BEGIN
-    PERFORM talvix.queue_schedule(NEW.agent);
+    PERFORM talvix.queue_schedule(NEW.name);
     RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: schedule_named(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.schedule_named() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        NEW.name := coalesce(NEW.name, NEW.agent);
+    ELSIF NEW.name IS DISTINCT FROM OLD.name OR NEW.agent IS DISTINCT FROM OLD.agent THEN
+        RAISE EXCEPTION 'schedule % keeps its name and agent', OLD.name
+              USING ERRCODE = 'check_violation',
+                    HINT = 'Delete the row and insert the new one (then cancel the old pending run, if any).';
+    END IF;
+    RETURN NEW;
 END;
 $$;
 
@@ -2421,10 +2445,14 @@ CREATE TABLE talvix.schedules (
     iso_weekday smallint,
     month_day smallint,
     note text NOT NULL,
+    name text NOT NULL,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
     CONSTRAINT schedules_agent_check CHECK ((agent ~ '^[a-z][a-z0-9_]*$'::text)),
     CONSTRAINT schedules_check CHECK (((iso_weekday IS NULL) OR (month_day IS NULL))),
     CONSTRAINT schedules_iso_weekday_check CHECK (((iso_weekday >= 1) AND (iso_weekday <= 7))),
     CONSTRAINT schedules_month_day_check CHECK (((month_day >= 1) AND (month_day <= 28))),
+    CONSTRAINT schedules_name_check CHECK (((name = agent) OR (name ~ (('^'::text || agent) || ':[a-z0-9_]+$'::text)))),
+    CONSTRAINT schedules_payload_check CHECK ((jsonb_typeof(payload) = 'object'::text)),
     CONSTRAINT schedules_utc_minute_check CHECK (((utc_minute >= 0) AND (utc_minute <= 1439)))
 );
 
@@ -2833,7 +2861,7 @@ ALTER TABLE ONLY talvix.run_rollups
 --
 
 ALTER TABLE ONLY talvix.schedules
-    ADD CONSTRAINT schedules_pkey PRIMARY KEY (agent);
+    ADD CONSTRAINT schedules_pkey PRIMARY KEY (name);
 
 
 --
@@ -3337,6 +3365,13 @@ CREATE TRIGGER events_notify AFTER INSERT ON talvix.events REFERENCING NEW TABLE
 --
 
 CREATE TRIGGER events_notify_requeue AFTER UPDATE OF status ON talvix.events FOR EACH ROW WHEN (((new.status = 'pending'::text) AND (old.status <> 'pending'::text))) EXECUTE FUNCTION talvix.notify_event();
+
+
+--
+-- Name: schedules schedules_named; Type: TRIGGER; Schema: talvix; Owner: -
+--
+
+CREATE TRIGGER schedules_named BEFORE INSERT OR UPDATE ON talvix.schedules FOR EACH ROW EXECUTE FUNCTION talvix.schedule_named();
 
 
 --
@@ -4098,11 +4133,11 @@ GRANT ALL ON FUNCTION talvix.market_jobs(p_user_id uuid) TO service_role;
 
 
 --
--- Name: FUNCTION next_schedule_run(p_agent text, p_after timestamp with time zone); Type: ACL; Schema: talvix; Owner: -
+-- Name: FUNCTION next_schedule_run(p_name text, p_after timestamp with time zone); Type: ACL; Schema: talvix; Owner: -
 --
 
-REVOKE ALL ON FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION talvix.next_schedule_run(p_agent text, p_after timestamp with time zone) TO service_role;
+REVOKE ALL ON FUNCTION talvix.next_schedule_run(p_name text, p_after timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.next_schedule_run(p_name text, p_after timestamp with time zone) TO service_role;
 
 
 --
@@ -4129,11 +4164,11 @@ REVOKE ALL ON FUNCTION talvix.profile_marks_insight_stale() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION queue_schedule(p_agent text); Type: ACL; Schema: talvix; Owner: -
+-- Name: FUNCTION queue_schedule(p_name text); Type: ACL; Schema: talvix; Owner: -
 --
 
-REVOKE ALL ON FUNCTION talvix.queue_schedule(p_agent text) FROM PUBLIC;
-GRANT ALL ON FUNCTION talvix.queue_schedule(p_agent text) TO service_role;
+REVOKE ALL ON FUNCTION talvix.queue_schedule(p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.queue_schedule(p_name text) TO service_role;
 
 
 --
@@ -4234,6 +4269,13 @@ REVOKE ALL ON FUNCTION talvix.resumes_mark_insight_stale() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION talvix.schedule_changed() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION schedule_named(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.schedule_named() FROM PUBLIC;
 
 
 --

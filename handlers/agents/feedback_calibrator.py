@@ -26,10 +26,11 @@ The rule (deterministic, no model; every number is a row of talvix.limits):
     the column's 4 decimals toward the old value, then clamped to the weight's [min_value,
     max_value] (which the table's CHECK enforces as well).
 
-Each run queues the next run of its type (daily at calibration_daily_utc_minute, weekly on
-calibration_weekly_iso_weekday at calibration_weekly_utc_minute, UTC) under a fixed dedup key, so
-exactly one future run of each type is pending; migration 029 queues the first ones. Signals past
-their expires_at are deleted by retention_cleanup.
+When: two rows of talvix.schedules (migration 034), `feedback_calibrator:daily` (23:30 UTC, payload
+{"run_type": "daily"}) and `feedback_calibrator:weekly` (Saturday 18:45 UTC, {"run_type":
+"weekly"}). Each run first queues the next run of its own schedule, the one its run type names
+(skills/schedules.py), so exactly one future run of each type is pending and an UPDATE of one row
+moves only that one. Signals past their expires_at are deleted by retention_cleanup.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ import asyncpg
 import pydantic
 
 from handlers import queries
+from handlers.skills import schedules
 from listeners import Context, Skip, agent
 
 AGENT = "feedback_calibrator"
@@ -54,9 +56,6 @@ DREAM_BONUS = "dream_company_score_bonus"
 PLACES = Decimal("0.0001")  # model_weights.weight_value is numeric(8, 4)
 # What each limit is when its row is missing: the values migration 029 seeds.
 DEFAULTS = {
-    "calibration_daily_utc_minute": 1410,
-    "calibration_weekly_utc_minute": 1125,
-    "calibration_weekly_iso_weekday": 6,
     "calibration_daily_min_signals": 10,
     "calibration_weekly_min_signals": 50,
     "calibration_daily_max_change_pct": 5,
@@ -93,23 +92,9 @@ def setting(limits: dict[str, int], name: str) -> int:
     return limits.get(name, DEFAULTS[name])
 
 
-def next_daily_run(now: datetime, utc_minute: int) -> datetime:
-    """The next time of day `utc_minute` (minutes after midnight UTC) strictly after `now`."""
-    today = datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(minutes=utc_minute)
-    return today if today > now else today + timedelta(days=1)
-
-
-def next_weekly_run(now: datetime, iso_weekday: int, utc_minute: int) -> datetime:
-    """The next `iso_weekday` (1 = Monday) at `utc_minute` after midnight UTC, strictly after `now`."""
-    midnight = datetime(now.year, now.month, now.day, tzinfo=UTC)
-    due = midnight + timedelta(days=(iso_weekday - now.isoweekday()) % 7, minutes=utc_minute)
-    return due if due > now else due + timedelta(days=7)
-
-
-def next_run(run_type: str, now: datetime, limits: dict[str, int]) -> datetime:
-    if run_type == "daily":
-        return next_daily_run(now, setting(limits, "calibration_daily_utc_minute"))
-    return next_weekly_run(now, setting(limits, "calibration_weekly_iso_weekday"), setting(limits, "calibration_weekly_utc_minute"))
+def schedule_of(run_type: str) -> str:
+    """The talvix.schedules row (migration 034) whose runs are of `run_type`."""
+    return f"{AGENT}:{run_type}"
 
 
 def shown(value: Decimal) -> str:
@@ -241,13 +226,12 @@ async def calibrate(pool: asyncpg.Pool[Any], run_type: str, *, now: datetime, li
 async def feedback_calibrator(ctx: Context) -> int:
     assert isinstance(ctx.input, CalibrationPayload)
     run_type = ctx.input.run_type
-    # The next run first, so that whatever this one does (skip, fail), the schedule goes on.
-    await ctx.release_dedup_key()
+    # The next run of this type first, so that whatever this one does (skip, fail), its schedule
+    # goes on; the run type names the schedule even for a run queued by hand, without a dedup key.
+    ctx.metadata["run_type"] = run_type
+    await schedules.queue_next_run(ctx, schedule_of(run_type))
     limits = await queries.limits(ctx.db)
     now = datetime.now(UTC)
-    follow = next_run(run_type, now, limits)
-    await ctx.enqueue(AGENT, {"run_type": run_type}, delay_seconds=(follow - now).total_seconds(), dedup_key=f"{AGENT}:{run_type}")
-    ctx.metadata.update(run_type=run_type, next_run=follow.isoformat())
     result = await calibrate(ctx.db, run_type, now=now, limits=limits)
     ctx.metadata.update(calibration_run=result.run_id, signals=result.signal_count, weights_changed=result.weights_changed)
     if result.run_id is None:

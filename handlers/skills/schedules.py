@@ -1,5 +1,7 @@
-"""Agents that run on a schedule kept as data: a row of talvix.schedules (migration 027) gives the
-UTC minute, and optionally the ISO weekday or the day of the month, of each agent's runs.
+"""Agents that run on a schedule kept as data: a row of talvix.schedules (migrations 027 and 034)
+gives the UTC minute, and optionally the ISO weekday or the day of the month, of a schedule's runs,
+the agent it queues and the payload it queues it with. An agent has one schedule, named as the
+agent, or several, named `<agent>:<what>` (feedback_calibrator:daily and :weekly).
 
 Periodic work without a scheduler process, as the session sweep does it, with one change of
 order: a run first makes its next run pending, then does its work. So a run that fails, even for
@@ -16,12 +18,14 @@ from handlers import queries
 from listeners import Context
 
 
-async def queue_next_run(ctx: Context) -> datetime | None:
-    """Make this schedule's next run pending (under the agent's name as dedup key); its time, or
-    None when the agent has no row in talvix.schedules (the schedule is then over)."""
+async def queue_next_run(ctx: Context, schedule: str | None = None) -> datetime | None:
+    """Make the next run of `schedule` (by default the one named as this run's agent) pending,
+    under the schedule's name as dedup key; its time, or None when talvix.schedules has no such row
+    (the schedule is then over)."""
+    name = schedule or ctx.event.agent
     await ctx.release_dedup_key()  # this run's key, so the next run can be queued under it meanwhile
-    follow = await queries.queue_schedule(ctx.db, agent=ctx.event.agent)
+    follow = await queries.queue_schedule(ctx.db, schedule=name)
     if follow is None:
-        ctx.log.warning("%s has no row in talvix.schedules: no next run is queued", ctx.event.agent)
+        ctx.log.warning("talvix.schedules has no row %s: no next run of %s is queued", name, ctx.event.agent)
     ctx.metadata["next_run"] = follow.isoformat() if follow else None
     return follow

@@ -21,7 +21,7 @@ import pytest
 import handlers  # noqa: F401  (registers every agent)
 from handlers import queries
 from handlers.agents.daily_coach import STRUCTURES, CoachMessage, offline_message
-from handlers.agents.feedback_calibrator import calibrate, next_weekly_run
+from handlers.agents.feedback_calibrator import calibrate
 from listeners.registry import REGISTRY
 from tests.support.llm_standin import StandIn
 from tests.support.waiting import wait_for
@@ -217,10 +217,15 @@ async def add_outcomes(
     )
 
 
-async def run_calibrator(db: asyncpg.Connection, database_url: str, run_type: str) -> asyncpg.Record:
-    """One feedback_calibrator event, run by a worker; returns the event once it has ended."""
+async def run_calibrator(
+    db: asyncpg.Connection, database_url: str, run_type: str, *, dedup_key: str | None = None
+) -> asyncpg.Record:
+    """One feedback_calibrator event, run by a worker; returns the event once it has ended. Queued
+    by hand (no dedup key) unless `dedup_key` is given: as its schedule queues it, under its name."""
     event_id = await db.fetchval(
-        "INSERT INTO talvix.events (agent, payload) VALUES ('feedback_calibrator', $1) RETURNING id", {"run_type": run_type}
+        "INSERT INTO talvix.events (agent, payload, dedup_key) VALUES ('feedback_calibrator', $1, $2) RETURNING id",
+        {"run_type": run_type},
+        dedup_key,
     )
     async with running_worker(database_url, [REGISTRY["feedback_calibrator"]]):
         await wait_for(
@@ -261,12 +266,12 @@ async def test_daily_calibration_lowers_the_threshold_within_5_percent_once_a_da
     assert run["top_finding"].endswith(f"lowered from 80 to {expected.normalize():f}") and run["duration_ms"] >= 0
     assert after["updated_by"] == "feedback_calibrator:daily"
     assert (await weight(db, "dream_company_score_bonus"))["weight_value"] == bonus_before["weight_value"]
-    # The run queued the next daily one, at the minute talvix.limits gives.
+    # The run queued the next daily one, at the minute its row of talvix.schedules gives.
     due = await db.fetchval(
         "SELECT run_after FROM talvix.events WHERE agent = 'feedback_calibrator' AND status = 'pending' "
-        "AND payload ->> 'run_type' = 'daily'"
+        "AND payload ->> 'run_type' = 'daily' AND dedup_key = 'feedback_calibrator:daily'"
     )
-    minute = await limit(db, "calibration_daily_utc_minute")
+    minute = await db.fetchval("SELECT utc_minute FROM talvix.schedules WHERE name = 'feedback_calibrator:daily'")
     assert due.hour * 60 + due.minute == minute and timedelta(0) < due - datetime.now(UTC) <= timedelta(days=1)
 
     # The same day again: nothing moves twice.
@@ -381,12 +386,40 @@ async def test_a_failed_run_is_recorded_and_its_retry_takes_the_date_over(db: as
     assert (await weight(db, "min_fit_score_threshold"))["weight_value"] < Decimal(80)
 
 
-def test_the_weekly_run_is_the_next_chosen_weekday_and_minute() -> None:
-    saturday_noon = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-    assert saturday_noon.isoweekday() == 6
-    assert next_weekly_run(saturday_noon, 6, 1125) == datetime(2026, 11, 28, 18, 45, tzinfo=UTC)
-    assert next_weekly_run(saturday_noon, 6, 600) == datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
-    assert next_weekly_run(saturday_noon, 1, 0) == datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
+async def test_a_calibrator_run_queues_the_next_run_of_its_own_schedule_only(db: asyncpg.Connection, database_url: str) -> None:
+    # Both schedules have their run pending; the weekly one comes due and runs.
+    for name in ("feedback_calibrator:daily", "feedback_calibrator:weekly"):
+        await db.execute("SELECT talvix.queue_schedule($1)", name)
+    daily = await db.fetchrow("SELECT * FROM talvix.events WHERE dedup_key = 'feedback_calibrator:daily' AND status = 'pending'")
+    weekly_id = await db.fetchval(
+        "UPDATE talvix.events SET run_after = now() WHERE dedup_key = 'feedback_calibrator:weekly' AND status = 'pending' "
+        "RETURNING id"
+    )
+    async with running_worker(database_url, [REGISTRY["feedback_calibrator"]]):
+        await wait_for(
+            lambda: db.fetchval("SELECT status IN ('completed', 'skipped', 'failed') FROM talvix.events WHERE id = $1", weekly_id),
+            timeout=20,
+            message="the weekly calibration ended",
+        )
+    ran = await db.fetchrow("SELECT * FROM talvix.events WHERE id = $1", weekly_id)
+    assert ran["status"] == "skipped", ran["last_error"]  # no signals: nothing to calibrate
+    pending = await db.fetch("SELECT * FROM talvix.events WHERE agent = 'feedback_calibrator' AND status = 'pending' ORDER BY id")
+    assert len(pending) == 2
+    still_daily, next_weekly = pending
+    assert dict(still_daily) == dict(daily)  # the daily run is not touched
+    assert (next_weekly["dedup_key"], next_weekly["payload"]) == ("feedback_calibrator:weekly", {"run_type": "weekly"})
+    row = await db.fetchrow("SELECT * FROM talvix.schedules WHERE name = 'feedback_calibrator:weekly'")
+    due = next_weekly["run_after"]
+    assert (due.isoweekday(), due.hour * 60 + due.minute) == (row["iso_weekday"], row["utc_minute"])
+    assert timedelta(0) < due - ran["updated_at"] <= timedelta(days=7)
+    log = await db.fetchrow("SELECT metadata FROM agent_logs WHERE event_id = $1 AND status <> 'started'", weekly_id)
+    assert log["metadata"]["run_type"] == "weekly" and log["metadata"]["next_run"] == due.isoformat()
+    # A daily run queued by hand (no dedup key) re-queues the daily schedule, which moves (to the
+    # same time) the daily run already pending: still one of each.
+    event = await run_calibrator(db, database_url, "daily")
+    assert event["status"] == "skipped"
+    after = await db.fetch("SELECT * FROM talvix.events WHERE agent = 'feedback_calibrator' AND status = 'pending' ORDER BY id")
+    assert [(e["id"], e["run_after"]) for e in after] == [(daily["id"], daily["run_after"]), (next_weekly["id"], due)]
 
 
 # ------------------------------------------------------------------- the weights the product reads

@@ -1,5 +1,6 @@
 """The schedules of migration 027 (subscription expiry, apply-count reset, fit-score expiry, retention
-cleanup) on a real Postgres and real worker runs, and the plan gates: a free user gets no
+cleanup) and 034 (several schedules of one agent, each with its payload: the calibrator's daily and
+weekly runs) on a real Postgres and real worker runs, and the plan gates: a free user gets no
 auto-apply, with the reason recorded, and a paid user proceeds.
 
 Clock-relevant rows are set in the past rather than waited for."""
@@ -22,6 +23,7 @@ import pytest
 import handlers  # noqa: F401  (registers every agent)
 from handlers import queries
 from handlers.apply import anti_ban_guard as guard
+from listeners import database, migrations
 from listeners.registry import REGISTRY
 from tests.support.apply import browser_environment, new_application
 from tests.support.waiting import wait_for
@@ -37,7 +39,10 @@ SCHEDULED = (
     "daily_coach_schedule",
     "job_discovery_schedule",
     "session_expiry_sweep",
+    "feedback_calibrator:daily",
+    "feedback_calibrator:weekly",
 )
+CALIBRATOR_LIMITS = ("calibration_daily_utc_minute", "calibration_weekly_utc_minute", "calibration_weekly_iso_weekday")
 DAY = 86400
 
 
@@ -52,7 +57,16 @@ def next_utc(after: datetime, minute: int, weekday: int | None = None, month_day
 
 
 async def pending(db: asyncpg.Connection, agent: str) -> list[asyncpg.Record]:
-    return await db.fetch("SELECT * FROM talvix.events WHERE agent = $1 AND status = 'pending'", agent)
+    return await db.fetch("SELECT * FROM talvix.events WHERE agent = $1 AND status = 'pending' ORDER BY id", agent)
+
+
+async def pending_run(db: asyncpg.Connection, schedule: str) -> asyncpg.Record | None:
+    """The pending run of a schedule: its agent's pending event under the schedule's name."""
+    return await db.fetchrow(
+        "SELECT e.* FROM talvix.events e JOIN talvix.schedules s ON e.agent = s.agent AND e.dedup_key = s.name "
+        "WHERE s.name = $1 AND e.status = 'pending'",
+        schedule,
+    )
 
 
 async def run_schedule(db: asyncpg.Connection, database_url: str, agent: str, *, by_hand: bool = False) -> dict[str, Any]:
@@ -116,15 +130,25 @@ async def signed_in(db: asyncpg.Connection, uid: uuid.UUID) -> AsyncIterator[Non
 
 
 async def test_each_schedule_is_a_row_and_has_exactly_one_pending_run(db: asyncpg.Connection) -> None:
-    rows = {r["agent"]: r for r in await db.fetch("SELECT * FROM talvix.schedules")}
+    rows = {r["name"]: r for r in await db.fetch("SELECT * FROM talvix.schedules")}
     assert set(rows) == set(SCHEDULED)
-    assert all(name in REGISTRY for name in rows)  # every scheduled agent exists
+    assert all(row["agent"] in REGISTRY for row in rows.values())  # every scheduled agent exists
     for _ in range(2):  # as migration 027 does, twice: still one pending run each
-        await db.execute("SELECT talvix.queue_schedule(agent) FROM talvix.schedules")
+        await db.execute("SELECT talvix.queue_schedule(name) FROM talvix.schedules")
     for name, row in rows.items():
-        (event,) = await pending(db, name)
-        assert event["dedup_key"] == name
+        event = await pending_run(db, name)
+        assert event is not None, name
+        assert (event["agent"], event["dedup_key"], event["payload"]) == (row["agent"], name, row["payload"])
         assert event["run_after"] == next_utc(event["created_at"], row["utc_minute"], row["iso_weekday"], row["month_day"])
+    # Nothing else is pending: one run per schedule, the calibrator's two included.
+    assert await db.fetchval("SELECT count(*) FROM talvix.events WHERE status = 'pending'") == len(rows)
+    # An agent with one schedule has it under its own name, with an empty payload (its dedup key
+    # since 027); the calibrator's runs say which they are.
+    assert {name: row["payload"] for name, row in rows.items() if row["payload"]} == {
+        "feedback_calibrator:daily": {"run_type": "daily"},
+        "feedback_calibrator:weekly": {"run_type": "weekly"},
+    }
+    assert all(name == row["agent"] for name, row in rows.items() if not row["payload"])
     # The documented times (README, docs/operations.md).
     times = {name: (r["utc_minute"], r["iso_weekday"], r["month_day"]) for name, r in rows.items()}
     assert times == {
@@ -137,7 +161,11 @@ async def test_each_schedule_is_a_row_and_has_exactly_one_pending_run(db: asyncp
         "daily_coach_schedule": (1 * 60 + 30, None, None),
         "job_discovery_schedule": (14 * 60 + 30, None, None),
         "session_expiry_sweep": (14 * 60, None, None),
+        "feedback_calibrator:daily": (23 * 60 + 30, None, None),
+        "feedback_calibrator:weekly": (18 * 60 + 45, 6, None),
     }
+    # The calibrator's times are these rows now, not talvix.limits.
+    assert await db.fetchval("SELECT count(*) FROM talvix.limits WHERE name = ANY($1::text[])", CALIBRATOR_LIMITS) == 0
 
 
 async def test_changing_a_schedule_row_moves_its_pending_run_at_once(db: asyncpg.Connection) -> None:
@@ -151,6 +179,64 @@ async def test_changing_a_schedule_row_moves_its_pending_run_at_once(db: asyncpg
     assert event["run_after"] == next_utc(event["created_at"], 1110, month_day=1)
     with pytest.raises(asyncpg.CheckViolationError):
         await db.execute("UPDATE talvix.schedules SET month_day = 31 WHERE agent = 'apply_counts_reset'")  # not every month has it
+
+
+async def test_two_schedules_of_one_agent_each_queue_their_own_run_with_their_own_payload(db: asyncpg.Connection) -> None:
+    # A second schedule of an agent that had one: named after it, its own time and payload.
+    await db.execute(
+        "INSERT INTO talvix.schedules (name, agent, payload, utc_minute, iso_weekday, note) "
+        "VALUES ('retention_cleanup:weekly', 'retention_cleanup', '{\"deep\": true}', 300, 7, 'test: a second schedule')"
+    )
+    await db.execute("SELECT talvix.queue_schedule('retention_cleanup')")  # the first, by its (the agent's) name
+    first, second = await pending_run(db, "retention_cleanup"), await pending_run(db, "retention_cleanup:weekly")
+    assert first is not None and second is not None
+    assert (first["payload"], first["run_after"]) == ({}, next_utc(first["created_at"], 21 * 60 + 30))
+    assert (second["payload"], second["run_after"]) == ({"deep": True}, next_utc(second["created_at"], 300, weekday=7))
+    assert len(await pending(db, "retention_cleanup")) == 2
+    # The calibrator's two rows, each queued by its name, each with its run type.
+    for name in ("feedback_calibrator:daily", "feedback_calibrator:weekly"):
+        await db.execute("SELECT talvix.queue_schedule($1)", name)
+    daily, weekly = await pending(db, "feedback_calibrator")
+    assert (daily["dedup_key"], daily["payload"]) == ("feedback_calibrator:daily", {"run_type": "daily"})
+    assert (weekly["dedup_key"], weekly["payload"]) == ("feedback_calibrator:weekly", {"run_type": "weekly"})
+    assert daily["run_after"] == next_utc(daily["created_at"], 1410)
+    assert weekly["run_after"] == next_utc(weekly["created_at"], 1125, weekday=6)
+    # The agent alone names no schedule of the calibrator's: nothing is queued under it.
+    assert await db.fetchval("SELECT talvix.queue_schedule('feedback_calibrator')") is None
+    assert len(await pending(db, "feedback_calibrator")) == 2
+
+
+async def test_an_update_of_the_weekly_row_moves_only_the_weekly_run(db: asyncpg.Connection) -> None:
+    for name in ("feedback_calibrator:daily", "feedback_calibrator:weekly"):
+        await db.execute("SELECT talvix.queue_schedule($1)", name)
+    daily, weekly = await pending(db, "feedback_calibrator")
+    await db.execute(
+        'UPDATE talvix.schedules SET utc_minute = 600, iso_weekday = 3, payload = \'{"run_type": "weekly"}\' '
+        "WHERE name = 'feedback_calibrator:weekly'"
+    )
+    daily_after, weekly_after = await pending(db, "feedback_calibrator")
+    assert dict(daily_after) == dict(daily)  # not even touched
+    assert weekly_after["id"] == weekly["id"] and weekly_after["payload"] == {"run_type": "weekly"}
+    assert weekly_after["run_after"] == next_utc(weekly_after["updated_at"], 600, weekday=3) != weekly["run_after"]
+
+
+async def test_a_schedule_is_named_after_its_agent_and_keeps_its_name(db: asyncpg.Connection) -> None:
+    # An INSERT as written before 034 (no name): the row is named as its agent.
+    await db.execute("DELETE FROM talvix.schedules WHERE agent = 'apply_counts_reset'")
+    await db.execute("INSERT INTO talvix.schedules (agent, utc_minute, note) VALUES ('apply_counts_reset', 5, 'test')")
+    row = await db.fetchrow("SELECT * FROM talvix.schedules WHERE agent = 'apply_counts_reset'")
+    assert (row["name"], row["payload"]) == ("apply_counts_reset", {})
+    assert (await pending_run(db, "apply_counts_reset"))["dedup_key"] == "apply_counts_reset"
+    with pytest.raises(asyncpg.CheckViolationError):  # a name is the agent's, or the agent's and ':' a word
+        await db.execute(
+            "INSERT INTO talvix.schedules (name, agent, utc_minute, note) VALUES ('follow_up:x', 'retention_cleanup', 5, 'x')"
+        )
+    with pytest.raises(asyncpg.UniqueViolationError):
+        await db.execute("INSERT INTO talvix.schedules (agent, utc_minute, note) VALUES ('apply_counts_reset', 9, 'x')")
+    with pytest.raises(asyncpg.CheckViolationError, match="keeps its name and agent"):
+        await db.execute("UPDATE talvix.schedules SET name = 'apply_counts_reset:x' WHERE name = 'apply_counts_reset'")
+    with pytest.raises(asyncpg.CheckViolationError):
+        await db.execute("UPDATE talvix.schedules SET payload = '[]' WHERE name = 'apply_counts_reset'")  # an object
 
 
 @pytest.mark.parametrize(
@@ -178,6 +264,49 @@ async def test_next_run_is_computed_in_utc(
     found = await db.fetchval("SELECT talvix.next_schedule_run('retention_cleanup', $1::text::timestamptz)", after)
     assert found == datetime.fromisoformat(expected)
     assert await db.fetchval("SELECT talvix.next_schedule_run('no_such_schedule', now())") is None
+
+
+async def test_migration_034_keeps_an_operators_calibration_times_and_moves_the_pending_runs(pg_server: str) -> None:
+    """A database as it was before 034 (029 queued the calibrator's first runs under their dedup
+    keys; an operator has moved the daily run in talvix.limits), then 034: the rows take the
+    operator's times, each pending run moves (the same event, not a second), the others stay."""
+    name = f"talvix_m034_{uuid.uuid4().hex[:12]}"
+    conn = await database.connect(await database.create_database(pg_server, name))
+    try:
+        await conn.execute((Path(__file__).resolve().parents[1] / "support" / "supabase_defaults.sql").read_text())
+        before_034 = [m for m in migrations.available() if m.version < 34]
+        (m034,) = [m for m in migrations.available() if m.version == 34]
+        for migration in before_034:
+            async with conn.transaction():
+                await conn.execute(migration.sql)
+        await conn.execute("UPDATE talvix.limits SET value = 600 WHERE name = 'calibration_daily_utc_minute'")  # 10:00 UTC
+        before = {r["id"]: r for r in await conn.fetch("SELECT * FROM talvix.events WHERE status = 'pending'")}
+        calibrator = {r["dedup_key"]: r["id"] for r in before.values() if r["agent"] == "feedback_calibrator"}
+        assert set(calibrator) == {"feedback_calibrator:daily", "feedback_calibrator:weekly"}
+
+        async with conn.transaction():
+            await conn.execute(m034.sql)
+
+        after = {r["id"]: r for r in await conn.fetch("SELECT * FROM talvix.events WHERE status = 'pending'")}
+        assert set(after) == set(before)  # nothing queued twice, under old keys or new
+        for event_id, event in after.items():
+            if event["agent"] != "feedback_calibrator":  # the other schedules' runs are untouched
+                assert event["run_after"] == before[event_id]["run_after"]
+        daily, weekly = after[calibrator["feedback_calibrator:daily"]], after[calibrator["feedback_calibrator:weekly"]]
+        assert daily["run_after"] == next_utc(daily["updated_at"], 600) and daily["payload"] == {"run_type": "daily"}
+        assert weekly["run_after"] == next_utc(weekly["updated_at"], 1125, weekday=6)
+        assert weekly["run_after"] == before[weekly["id"]]["run_after"]  # its time did not change
+        rows = {r["name"]: r for r in await conn.fetch("SELECT * FROM talvix.schedules WHERE agent = 'feedback_calibrator'")}
+        assert {n: (r["utc_minute"], r["iso_weekday"], r["payload"]) for n, r in rows.items()} == {
+            "feedback_calibrator:daily": (600, None, {"run_type": "daily"}),
+            "feedback_calibrator:weekly": (1125, 6, {"run_type": "weekly"}),
+        }
+        assert await conn.fetchval("SELECT count(*) FROM talvix.limits WHERE name = ANY($1::text[])", CALIBRATOR_LIMITS) == 0
+        # Every older schedule is named as its agent, so its runs keep the dedup key they had.
+        assert await conn.fetchval("SELECT count(*) FROM talvix.schedules WHERE name <> agent") == 2
+    finally:
+        await conn.close()
+        await database.drop_database(pg_server, name)
 
 
 async def test_a_run_queues_the_next_one_first_and_a_run_by_hand_moves_nothing(db: asyncpg.Connection, database_url: str) -> None:
