@@ -47,23 +47,62 @@ NOTE_QUOTA = ("unlimited personalized invites", "monthly custom invites", "no lo
 NOT_FOUND = ("this page doesn’t exist", "this page doesn't exist", "page not found", "profile is not available")
 INVITE_SENT = ("invitation", "sent")
 
-# One look at the profile's top card: which of its own actions it shows.
-TOP_CARD_JS = r"""
-const squash = t => (t || '').replace(/\s+/g, ' ').trim();
-const h1 = document.querySelector('main h1');
-const card = h1 && (h1.closest('section') || h1.closest('.pv-top-card') || document.querySelector('main'));
-if (!card) return null;
+# The open shadow roots LinkedIn renders its dialogs in since its 2026 build (the invitation dialog
+# among them); a document-wide query finds nothing inside them.
+SHADOW_HOSTS = "#interop-outlet, [data-testid='interop-shadowdom']"
+# The profile's top card: the component keyed "…Topcard" in the 2026 build (hashed classes, name in
+# an h2), else the section holding the page's h1 (the older build's .pv-top-card).
+CARD_JS = r"""
+const main = document.querySelector('main');
+if (!main) return null;
+const keyed = main.querySelector('[componentkey$="Topcard"], [componentkey*="Topcard"]');
+const h1 = main.querySelector('h1');
+const card = (keyed && (keyed.querySelector('section') || keyed)) || (h1 && (h1.closest('section') || h1.closest('.pv-top-card')));
+"""
+# Each of the card's own actions by its accessible name, whatever the tag (LinkedIn moves between
+# <button> and <a> from build to build), ignoring the hidden duplicates it pre-renders.
+ACTIONS_JS = r"""
+const squash = t => (t || '').replace(/\s+/g, ' ').trim().toLowerCase();
 const shown = e => !!(e.offsetParent || e.getClientRects().length);
-const actions = [...card.querySelectorAll('button, [role=button], a[href*="/messaging/"]')].filter(shown).map(
-    e => ({label: squash(e.getAttribute('aria-label')).toLowerCase(), text: squash(e.innerText).toLowerCase()}));
-const is = (a, re) => re.test(a.label) || re.test(a.text);
-return {
-  name: squash(h1.innerText),
-  connect: actions.some(a => /^invite .* to connect$/.test(a.label) || a.text === 'connect'),
-  pending: actions.some(a => is(a, /^pending\b/)),
-  message: actions.some(a => /^message\b/.test(a.label) || a.text === 'message'),
-  more: actions.some(a => a.label === 'more actions' || a.text === 'more'),
+const kind = e => {
+  const label = squash(e.getAttribute('aria-label')), text = squash(e.innerText);
+  if (/^invite .+ to connect$/.test(label) || text === 'connect') return 'connect';
+  if (label.startsWith('pending') || text === 'pending') return 'pending';
+  if (label.startsWith('message') || text === 'message') return 'message';
+  if (label === 'more actions' || label === 'more' || text === 'more') return 'more';
+  return null;
 };
+const actions = {};
+for (const e of card.querySelectorAll('button, a, [role=button]')) {
+  const k = shown(e) && kind(e);
+  if (k && !actions[k]) actions[k] = e;
+}
+"""
+TOP_CARD_JS = (
+    CARD_JS
+    + "if (!card) return null;"
+    + ACTIONS_JS
+    + r"""
+return {connect: !!actions.connect, pending: !!actions.pending, message: !!actions.message, more: !!actions.more};
+"""
+)
+CARD_ACTION_JS = CARD_JS + "if (!card) return null;" + ACTIONS_JS + "return actions[arguments[0]] || null;"
+# A Connect item of an open "More" menu: the card's dropdown (older build) or the floating menu
+# LinkedIn portals outside the card (2026 build), never another member's Connect on the page.
+MENU_CONNECT_JS = (
+    CARD_JS
+    + r"""
+const squash = t => (t || '').replace(/\s+/g, ' ').trim().toLowerCase();
+const shown = e => !!(e.offsetParent || e.getClientRects().length);
+const items = [...(card ? card.querySelectorAll('.artdeco-dropdown__content [role=button], .artdeco-dropdown__item') : []),
+               ...document.querySelectorAll('[role=menu] [role=menuitem]')];
+return items.find(e => shown(e) && (/^invite .+ to connect$/.test(squash(e.getAttribute('aria-label')))
+                                    || squash(e.innerText) === 'connect')) || null;
+"""
+)
+SHADOW_TEXT_JS = r"""
+return [...document.querySelectorAll(arguments[0])].map(h => h.shadowRoot
+    ? [...h.shadowRoot.children].map(c => c.innerText || '').join(' ') : '').join(' ');
 """
 
 
@@ -81,17 +120,33 @@ class NoteMaybeSent(Exception):
     """Send was clicked and LinkedIn never confirmed it: the note may be out, so it is never sent again."""
 
 
-def _body_text(driver: Any) -> str:
+def _page_text(driver: Any) -> str:
+    """The page's text, the shadow-rooted dialogs' included, lower case with plain apostrophes."""
     from selenium.webdriver.common.by import By
 
-    text: str = driver.find_element(By.TAG_NAME, "body").text
-    return text.lower().replace("\u2019", "'")
+    text = driver.find_element(By.TAG_NAME, "body").text + " " + (driver.execute_script(SHADOW_TEXT_JS, SHADOW_HOSTS) or "")
+    return str(text).lower().replace("\u2019", "'")
+
+
+def _roots(driver: Any) -> list[Any]:
+    """Where to look for an element: the document and LinkedIn's open shadow roots."""
+    from selenium.common.exceptions import NoSuchShadowRootException
+    from selenium.webdriver.common.by import By
+
+    roots = [driver]
+    for host in driver.find_elements(By.CSS_SELECTOR, SHADOW_HOSTS):
+        try:
+            roots.append(host.shadow_root)
+        except NoSuchShadowRootException:
+            continue
+    return roots
 
 
 def _visible(driver: Any, selector: str, scope: Any | None = None) -> list[Any]:
     from selenium.webdriver.common.by import By
 
-    return [e for e in (scope or driver).find_elements(By.CSS_SELECTOR, selector) if e.is_displayed()]
+    scopes = [scope] if scope is not None else _roots(driver)
+    return [e for root in scopes for e in root.find_elements(By.CSS_SELECTOR, selector) if e.is_displayed()]
 
 
 def _says(text: str, phrases: tuple[str, ...]) -> bool:
@@ -108,7 +163,7 @@ def top_card(driver: Any) -> dict[str, Any]:
             raise NoteNotSent("LinkedIn shows its sign-in wall: the session is signed out", stop="account")
         if "/checkpoint/" in path or d.find_elements(By.CSS_SELECTOR, form_fields.CAPTCHA_SELECTOR):
             raise NoteNotSent("LinkedIn asked for a security check (checkpoint or captcha)", stop="account")
-        if _says(_body_text(d), NOT_FOUND):
+        if _says(_page_text(d), NOT_FOUND):
             raise NoteNotSent("the recruiter's LinkedIn profile does not exist (or is not visible to this account)")
         card: dict[str, Any] | None = d.execute_script(TOP_CARD_JS)
         if card and (card["connect"] or card["pending"] or card["message"] or card["more"]):
@@ -118,41 +173,24 @@ def top_card(driver: Any) -> dict[str, Any]:
     return wait_until(driver, WAIT, state)
 
 
-def _top_card_element(driver: Any) -> Any:
-    return driver.execute_script(
-        "const h1 = document.querySelector('main h1');"
-        "return h1 && (h1.closest('section') || h1.closest('.pv-top-card') || document.querySelector('main'));"
-    )
-
-
-def _connect_in_card(driver: Any) -> Any | None:
-    card = _top_card_element(driver)
-    for element in _visible(driver, "button, [role=button]", card):
-        label = (element.get_attribute("aria-label") or "").strip().lower()
-        if (label.startswith("invite ") and label.endswith(" to connect")) or element.text.strip().lower() == "connect":
-            return element
-    return None
+def _card_action(driver: Any, kind: str) -> Any | None:
+    """The top card's own 'connect', 'pending', 'message' or 'more' control, if it shows one."""
+    return driver.execute_script(CARD_ACTION_JS, kind)
 
 
 def _open_more(driver: Any) -> Any | None:
-    """Open the top card's "More actions" dropdown; its Connect item, if it has one."""
+    """Open the top card's "More" menu; its Connect item, if it has one (else the menu is closed again)."""
     from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.keys import Keys
 
-    card = _top_card_element(driver)
-    more = next(
-        (
-            e
-            for e in _visible(driver, "button", card)
-            if (e.get_attribute("aria-label") or "").strip().lower() == "more actions" or e.text.strip().lower() == "more"
-        ),
-        None,
-    )
+    more = _card_action(driver, "more")
     if more is None:
         return None
     form_fields.press(driver, more)
     try:
-        return wait_until(driver, WAIT / 3, lambda d: _connect_in_card(d) or False)
+        return wait_until(driver, WAIT / 3, lambda d: d.execute_script(MENU_CONNECT_JS) or False)
     except TimeoutException:
+        more.send_keys(Keys.ESCAPE)
         return None
 
 
@@ -209,7 +247,7 @@ def _prepare_invitation(driver: Any, connect: Any, note: str) -> None:
         form_fields.press(driver, add_note[0])
 
     def note_box(d: Any) -> Any:
-        if _says(_body_text(d), NOTE_QUOTA):
+        if _says(_page_text(d), NOTE_QUOTA):
             raise NoteNotSent("LinkedIn allows this account no more personalized invitations for now", stop="connections")
         return next(iter(_visible(d, NOTE_BOX)), False)
 
@@ -240,7 +278,7 @@ def _invitation_confirmed(driver: Any) -> bool:
     from selenium.common.exceptions import TimeoutException
 
     def confirmed(d: Any) -> str | Literal[False]:
-        text = _body_text(d)
+        text = _page_text(d)
         refusal = _refusal_in(text)
         if refusal:
             raise refusal
@@ -263,15 +301,7 @@ def _prepare_message(driver: Any, note: str) -> Any:
     """Open the conversation from the top card's Message and type the note; returns the composer."""
     from selenium.common.exceptions import TimeoutException
 
-    card = _top_card_element(driver)
-    message = next(
-        (
-            e
-            for e in _visible(driver, "button, a", card)
-            if (e.get_attribute("aria-label") or "").strip().lower().startswith("message") or e.text.strip().lower() == "message"
-        ),
-        None,
-    )
+    message = _card_action(driver, "message")
     if message is None:
         raise NoteNotSent("the profile offers neither Connect nor Message")
     form_fields.press(driver, message)
@@ -313,7 +343,7 @@ async def send_note(
     card = await browser.run(top_card, driver)
     if card["pending"] and not card["connect"]:
         raise NoteNotSent("an invitation to this recruiter is already pending: the note was not sent")
-    connect = await browser.run(_connect_in_card, driver) if card["connect"] else None
+    connect = await browser.run(_card_action, driver, "connect") if card["connect"] else None
     if connect is None and card["more"]:
         connect = await browser.run(_open_more, driver)
     if connect is not None:
