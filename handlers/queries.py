@@ -605,6 +605,19 @@ async def notification_deferred(db: Db, *, notification_id: UUID, claimed_at: da
     await db.execute(sql("notification_deferred"), notification_id, claimed_at, until)
 
 
+async def switch_channel_off(db: Db, *, user_id: UUID, channel: str, reason: str, sent_before: datetime) -> bool:
+    """Switch the user's channel off with the provider's words; False when it was already off or is a newer address."""
+    return bool(await _fetchval(db, "switch_channel_off", user_id, channel, reason, sent_before))
+
+
+async def record_whatsapp_status(
+    db: Db, *, message_id: str, status: str, status_at: datetime, error_code: int | None, reason: str | None
+) -> str:
+    """Record one WhatsApp status update: 'delivered' | 'read' | 'failed' | 'unchanged' | 'unknown' (migration 033)."""
+    outcome: str = await _fetchval(db, "record_whatsapp_status", message_id, status, status_at, error_code, reason)
+    return outcome
+
+
 async def next_delivery_wake(db: Db, *, lease_seconds: int) -> float | None:
     seconds: float | None = await _fetchval(db, "next_delivery_wake", lease_seconds)
     return seconds

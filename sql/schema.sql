@@ -497,6 +497,22 @@ $_$;
 
 
 --
+-- Name: clear_channel_deactivation(); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.clear_channel_deactivation() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+BEGIN
+    NEW.deactivated_reason := NULL;
+    NEW.deactivated_at := NULL;
+    RETURN NEW;
+END;
+$$;
+
+
+--
 -- Name: delete_expired(integer); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -889,6 +905,49 @@ BEGIN
     INSERT INTO public.learning_signals (user_id, signal_type, context)
     SELECT NEW.user_id, k, facts FROM unnest(kinds) k;
     RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: record_whatsapp_status(text, text, timestamp with time zone, integer, text); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.record_whatsapp_status(message_id text, new_status text, status_at timestamp with time zone, error_code integer, error_text text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+DECLARE
+    target public.notifications%ROWTYPE;
+BEGIN
+    SELECT * INTO target FROM public.notifications n
+     WHERE n.channel = 'whatsapp' AND n.provider_message_id = message_id
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN 'unknown';
+    END IF;
+    IF target.status = 'failed' THEN
+        RETURN 'unchanged';
+    END IF;
+    IF new_status = 'delivered' AND target.delivered_at IS NULL AND target.read_at IS NULL THEN
+        UPDATE public.notifications SET delivered_at = status_at WHERE id = target.id;
+        RETURN 'delivered';
+    END IF;
+    IF new_status = 'read' AND target.read_at IS NULL THEN
+        UPDATE public.notifications SET read_at = status_at, delivered_at = coalesce(delivered_at, status_at)
+         WHERE id = target.id;
+        RETURN 'read';
+    END IF;
+    IF new_status = 'failed' AND target.status = 'sent' AND target.delivered_at IS NULL AND target.read_at IS NULL THEN
+        UPDATE public.notifications
+           SET status = 'failed', delivery_error = left(error_text, 500), next_attempt_at = NULL
+         WHERE id = target.id;
+        IF error_code = 131026 THEN
+            PERFORM talvix.switch_channel_off(target.user_id, 'whatsapp', error_text, target.sent_at);
+        END IF;
+        RETURN 'failed';
+    END IF;
+    RETURN 'unchanged';
 END;
 $$;
 
@@ -1312,6 +1371,24 @@ BEGIN
            warning_7d_sent = false, warning_3d_sent = false, warning_1d_sent = false
     RETURNING c.id, c.platform, c.is_valid, c.estimated_expires_at, c.captured_at;
 END;
+$$;
+
+
+--
+-- Name: switch_channel_off(uuid, text, text, timestamp with time zone); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.switch_channel_off(for_user uuid, on_channel text, reason text, sent_before timestamp with time zone) RETURNS boolean
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog'
+    AS $$
+    WITH switched AS (
+        UPDATE public.user_notification_channels c
+           SET is_active = false, deactivated_reason = left(reason, 500), deactivated_at = now()
+         WHERE c.user_id = for_user AND c.channel = on_channel AND c.is_active AND c.created_at <= sent_before
+        RETURNING 1
+    )
+    SELECT count(*) > 0 FROM switched
 $$;
 
 
@@ -1958,6 +2035,7 @@ CREATE TABLE public.notifications (
     sent_at timestamp with time zone,
     provider_message_id text,
     delivery_error text,
+    delivered_at timestamp with time zone,
     CONSTRAINT notifications_channel_check CHECK ((channel = ANY (ARRAY['dashboard'::text, 'whatsapp'::text, 'telegram'::text, 'email'::text]))),
     CONSTRAINT notifications_delivery_error_check CHECK ((char_length(delivery_error) <= 500)),
     CONSTRAINT notifications_priority_check CHECK ((priority = ANY (ARRAY['high'::text, 'low'::text]))),
@@ -2171,6 +2249,8 @@ CREATE TABLE public.user_notification_channels (
     is_active boolean DEFAULT true NOT NULL,
     verified_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deactivated_reason text,
+    deactivated_at timestamp with time zone,
     CONSTRAINT user_notification_channels_address_check CHECK ((char_length(address) <= 254)),
     CONSTRAINT user_notification_channels_address_format CHECK (
 CASE channel
@@ -2178,7 +2258,8 @@ CASE channel
     WHEN 'telegram'::text THEN (address ~ '^-?[0-9]{1,20}$'::text)
     ELSE (address ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text)
 END),
-    CONSTRAINT user_notification_channels_channel_check CHECK ((channel = ANY (ARRAY['whatsapp'::text, 'telegram'::text, 'email'::text])))
+    CONSTRAINT user_notification_channels_channel_check CHECK ((channel = ANY (ARRAY['whatsapp'::text, 'telegram'::text, 'email'::text]))),
+    CONSTRAINT user_notification_channels_deactivated_reason_check CHECK ((char_length(deactivated_reason) <= 500))
 );
 
 
@@ -3074,6 +3155,13 @@ CREATE INDEX notifications_user_idx ON public.notifications USING btree (user_id
 
 
 --
+-- Name: notifications_whatsapp_message_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notifications_whatsapp_message_idx ON public.notifications USING btree (provider_message_id) WHERE ((channel = 'whatsapp'::text) AND (provider_message_id IS NOT NULL));
+
+
+--
 -- Name: resumes_user_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -3316,6 +3404,13 @@ CREATE TRIGGER target_roles_insight_stale_update AFTER UPDATE ON public.user_tar
 --
 
 CREATE TRIGGER user_connections_updated_at BEFORE UPDATE ON public.user_connections FOR EACH ROW EXECUTE FUNCTION talvix.touch_updated_at();
+
+
+--
+-- Name: user_notification_channels user_notification_channels_reactivated; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER user_notification_channels_reactivated BEFORE UPDATE OF is_active ON public.user_notification_channels FOR EACH ROW WHEN ((new.is_active AND (NOT old.is_active))) EXECUTE FUNCTION talvix.clear_channel_deactivation();
 
 
 --
@@ -4094,6 +4189,13 @@ REVOKE ALL ON FUNCTION talvix.capture_event() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION clear_channel_deactivation(); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.clear_channel_deactivation() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION delete_expired(batch integer); Type: ACL; Schema: talvix; Owner: -
 --
 
@@ -4183,6 +4285,15 @@ REVOKE ALL ON FUNCTION talvix.queued_application_needs_paid_plan() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION talvix.record_application_signal() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION record_whatsapp_status(message_id text, new_status text, status_at timestamp with time zone, error_code integer, error_text text); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.record_whatsapp_status(message_id text, new_status text, status_at timestamp with time zone, error_code integer, error_text text) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.record_whatsapp_status(message_id text, new_status text, status_at timestamp with time zone, error_code integer, error_text text) TO talvix_gateway;
+GRANT ALL ON FUNCTION talvix.record_whatsapp_status(message_id text, new_status text, status_at timestamp with time zone, error_code integer, error_text text) TO service_role;
 
 
 --
@@ -4293,6 +4404,14 @@ GRANT ALL ON FUNCTION talvix.start_application(p_application uuid, p_submit bool
 REVOKE ALL ON FUNCTION talvix.store_connection(p_user_id uuid, p_platform text, p_session_encrypted text, p_session_iv text, p_session_version smallint, p_user_agent text, p_viewport text, p_estimated_expires_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION talvix.store_connection(p_user_id uuid, p_platform text, p_session_encrypted text, p_session_iv text, p_session_version smallint, p_user_agent text, p_viewport text, p_estimated_expires_at timestamp with time zone) TO talvix_gateway;
 GRANT ALL ON FUNCTION talvix.store_connection(p_user_id uuid, p_platform text, p_session_encrypted text, p_session_iv text, p_session_version smallint, p_user_agent text, p_viewport text, p_estimated_expires_at timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION switch_channel_off(for_user uuid, on_channel text, reason text, sent_before timestamp with time zone); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.switch_channel_off(for_user uuid, on_channel text, reason text, sent_before timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.switch_channel_off(for_user uuid, on_channel text, reason text, sent_before timestamp with time zone) TO service_role;
 
 
 --

@@ -11,13 +11,15 @@ row past `expires_at`: failed unsent), then drains every due row with `delivery_
 1. claim one row (`FOR UPDATE SKIP LOCKED`, status 'sending', `claimed_at`), committed before any
    request, so no two workers (or loops) ever send the same row;
 2. find the user's address: the active, verified `user_notification_channels` row of that channel, or
-   for email with no such row the account's `users.email`; none gives failed with the reason;
+   for email with no such row the account's `users.email`; none gives failed with the reason (for a
+   channel the server switched off, its `deactivated_reason`);
 3. take a slot of the channel's rate (`delivery_<channel>_per_window` per `delivery_window_seconds`,
    across every worker); a spent window puts the row back with its attempt returned, until the window
    ends;
 4. send; then 'sent' with the provider's id, 'failed' with the precise reason, or 'pending' again with
    `next_attempt_at` after a backoff (429, 5xx, no connection; the provider's retry_after when it gives
-   one) until `delivery_max_attempts`.
+   one) until `delivery_max_attempts`. A failure saying the address can receive nothing more (a blocked
+   Telegram bot, a deleted account or chat, WhatsApp 131026) also switches that channel off for the user.
 
 At most once, on purpose: a user told twice that auto-apply paused is worse than the rare message lost
 to a worker killed mid-send, and none of the APIs takes an idempotency key that would make a resend
@@ -52,6 +54,9 @@ def address_of(row: asyncpg.Record) -> tuple[str | None, str]:
     """Where the claimed notification goes, or None and why it cannot go anywhere."""
     channel = row["channel"]
     if row["address"] is not None:
+        if not row["is_active"] and row["deactivated_reason"]:
+            since = row["deactivated_at"].strftime("%Y-%m-%d %H:%M UTC")
+            return None, f"the user's {channel} channel was switched off on {since}: {row['deactivated_reason']}"
         if not row["is_active"]:
             return None, f"the user switched their {channel} notifications off"
         if row["verified_at"] is None:
@@ -153,6 +158,8 @@ class Drain:
         if failed.outcome == "unknown":
             return await self.fail(row, f"outcome unknown, not sent again so it is never delivered twice: {reason}")
         if failed.outcome == "permanent":
+            if failed.address_unreachable:
+                await self.switch_off(row, reason)
             return await self.fail(row, reason)
         if attempts >= most:
             return await self.fail(row, f"gave up after {attempts} attempts: {reason}")
@@ -169,6 +176,16 @@ class Drain:
             self.ctx.db, notification_id=row["id"], claimed_at=row["claimed_at"], delay_seconds=delay, error=reason
         )
         return None
+
+    async def switch_off(self, row: asyncpg.Record, reason: str) -> None:
+        """The address can receive nothing more: the user's channel goes off with the provider's words, so later
+        notifications skip it (the session sweep and the guard make no row for it) and the app can say why."""
+        switched = await queries.switch_channel_off(
+            self.ctx.db, user_id=row["user_id"], channel=row["channel"], reason=reason, sent_before=row["claimed_at"]
+        )
+        if switched:
+            self.counts["channels_switched_off"] += 1
+            self.ctx.log.info("user %s: %s channel switched off: %s", row["user_id"], row["channel"], reason)
 
     async def fail(self, row: asyncpg.Record, reason: str) -> None:
         reason = redact(reason, self.secrets)

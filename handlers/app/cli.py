@@ -21,7 +21,13 @@ async def cmd_gateway(args: argparse.Namespace, settings: Settings | None) -> in
     from handlers.app import gateway
 
     gateway_settings = load(gateway.GatewaySettings)
-    log_format.protect(gateway_settings.database_url, gateway_settings.jwt_secret, gateway_settings.aes_session_key)
+    log_format.protect(
+        gateway_settings.database_url,
+        gateway_settings.jwt_secret,
+        gateway_settings.aes_session_key,
+        gateway_settings.whatsapp_app_secret,
+        gateway_settings.whatsapp_webhook_verify_token,
+    )
     task = asyncio.current_task()
     assert task is not None
     loop = asyncio.get_running_loop()
@@ -45,7 +51,7 @@ def add_commands(sub: Any) -> None:
         sub,
         "gateway",
         cmd_gateway,
-        "run the public session-capture gateway (its own process and database role)",
+        "run the public gateway: session capture and WhatsApp's status webhook (its own process and database role)",
         "GATEWAY_DATABASE_URL=… SUPABASE_JWT_SECRET=… AES_SESSION_KEY=… talvix gateway",
     )
     p.set_defaults(needs_settings=False)

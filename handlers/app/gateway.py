@@ -3,8 +3,12 @@
     POST /api/connections/{platform}    Authorization: Bearer <Supabase user JWT>
                                         {cookies, user_agent, viewport} → 201 {connection: …}
 
+    GET|POST /webhooks/whatsapp         WhatsApp's delivery statuses (handlers/delivery/whatsapp_webhook.py),
+                                        on when WHATSAPP_APP_SECRET and WHATSAPP_WEBHOOK_VERIFY_TOKEN are set
+
 It faces the internet, so it runs as its own process with its own database role (talvix_gateway),
-which can do nothing but call talvix.store_connection() for the token's user. It never holds the
+which can do nothing but call talvix.store_connection() for the token's user and
+talvix.record_whatsapp_status() for a post signed with the WhatsApp App Secret. It never holds the
 worker's DATABASE_URL or the service-role key. The cookies are encrypted here (format 2: AES-256-GCM
 bound to the user and platform) and the plaintext is dropped as soon as it is sealed.
 """
@@ -20,10 +24,11 @@ import asyncpg
 import jwt
 import pydantic
 from aiohttp import web
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers import queries
+from handlers.delivery import whatsapp_webhook
 from handlers.skills.session_crypto import SessionCryptoError, load_key, seal
 from listeners import CONNECTION_ERRORS, MAX_BODY_BYTES, Refused, alive, error, json_errors, json_response, read_json
 
@@ -40,6 +45,32 @@ class GatewaySettings(BaseSettings):
     aes_session_key: SecretStr = Field(validation_alias="AES_SESSION_KEY")
     host: str = "127.0.0.1"
     port: int = Field(default=8081, ge=0, le=65535)
+    # WhatsApp's status webhook: the Meta app's App Secret (it signs every post) and the token typed into the app
+    # dashboard with the callback URL. Both or neither: without them the webhook routes are not served.
+    whatsapp_app_secret: SecretStr | None = Field(default=None, validation_alias="WHATSAPP_APP_SECRET")
+    whatsapp_webhook_verify_token: SecretStr | None = Field(default=None, validation_alias="WHATSAPP_WEBHOOK_VERIFY_TOKEN")
+
+    @model_validator(mode="after")
+    def _whole_webhook(self) -> GatewaySettings:
+        missing = [
+            name
+            for name, value in (
+                ("WHATSAPP_APP_SECRET", self.whatsapp_app_secret),
+                ("WHATSAPP_WEBHOOK_VERIFY_TOKEN", self.whatsapp_webhook_verify_token),
+            )
+            if not (value and value.get_secret_value())
+        ]
+        if len(missing) == 1:
+            raise ValueError(
+                "the WhatsApp status webhook needs both WHATSAPP_APP_SECRET and WHATSAPP_WEBHOOK_VERIFY_TOKEN: "
+                f"missing {missing[0]}"
+            )
+        return self
+
+    @property
+    def whatsapp_webhook(self) -> bool:
+        """Whether the WhatsApp status webhook is served (both of its settings are set)."""
+        return all(value and value.get_secret_value() for value in (self.whatsapp_app_secret, self.whatsapp_webhook_verify_token))
 
 
 class Cookie(pydantic.BaseModel):
@@ -140,6 +171,14 @@ def build_app(settings: GatewaySettings, pool: asyncpg.Pool) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[json_errors])
     app.router.add_post("/api/connections/{platform}", capture)
     app.router.add_get("/healthz", healthz)
+    if settings.whatsapp_webhook:
+        assert settings.whatsapp_app_secret is not None and settings.whatsapp_webhook_verify_token is not None
+        whatsapp_webhook.add_routes(
+            app,
+            pool,
+            app_secret=settings.whatsapp_app_secret.get_secret_value(),
+            verify_token=settings.whatsapp_webhook_verify_token.get_secret_value(),
+        )
     return app
 
 
@@ -151,6 +190,12 @@ async def serve(settings: GatewaySettings) -> None:
     await runner.setup()
     await web.TCPSite(runner, settings.host, settings.port).start()
     log.info("gateway on http://%s:%s", settings.host, settings.port)
+    if settings.whatsapp_webhook:
+        log.info("WhatsApp status webhook on %s (configure it in the Meta app dashboard)", whatsapp_webhook.PATH)
+    else:
+        log.info(
+            "WhatsApp status webhook off: set WHATSAPP_APP_SECRET and WHATSAPP_WEBHOOK_VERIFY_TOKEN to receive delivery statuses"
+        )
     try:
         await asyncio.Event().wait()  # until cancelled
     finally:

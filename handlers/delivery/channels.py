@@ -5,7 +5,8 @@ DeliveryFailed saying which of these it was:
 
 - `retry`: nothing was delivered and a later send may work (429, 5xx, a refused connection);
 - `permanent`: this message will never go (a blocked bot, an address outside the allowed list,
-  a refused recipient, a refused token);
+  a refused recipient, a refused token); `address_unreachable` when no later message to that address
+  will go either (the channel is then switched off for the user);
 - `unknown`: the request may have reached the provider but no answer came (a timeout or a dropped
   connection after sending). None of the three APIs takes an idempotency key, so sending again could
   deliver it twice: it is failed, never resent.
@@ -97,12 +98,23 @@ class Message:
 class DeliveryFailed(Exception):
     """A send that did not deliver; `outcome` says what may follow (see the module docstring)."""
 
-    def __init__(self, reason: str, *, outcome: Outcome, retry_after: float | None = None, code: int | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        outcome: Outcome,
+        retry_after: float | None = None,
+        code: int | None = None,
+        address_unreachable: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.outcome = outcome
         self.retry_after = retry_after  # what the provider asked us to wait, if it said
         self.code = code  # the provider's error code, if it gave one
+        # The provider said this address can receive nothing more on this channel (a blocked bot, a deleted account, a
+        # number without WhatsApp): every later message would fail the same way, so the channel is switched off.
+        self.address_unreachable = address_unreachable
 
 
 class Channel(Protocol):

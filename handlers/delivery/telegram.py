@@ -5,8 +5,12 @@ needs escaping); the answer's `result.message_id` is the provider's id.
 Errors are `{"ok": false, "error_code", "description", "parameters": {"retry_after"}}`: 429 waits what
 `retry_after` says and 5xx is tried again later; 403 ("bot was blocked by the user", "user is
 deactivated", "bot can't initiate conversation") and 400 ("chat not found") are permanent for the
-message; 401 and 404 mean the bot token is wrong. The token is part of the URL, so no error text carries
-the URL, and every stored reason has the token taken out.
+message; 401 and 404 mean the bot token is wrong. Of those, a blocked bot, a deleted account and a chat that no
+longer exists also mean no later message to that chat will go (Telegram keeps answering the same), so the failure
+says the address is unreachable and delivery switches the user's Telegram channel off. "bot can't initiate
+conversation" is left out: a verified chat has sent /start, and the user can fix that one by opening the bot.
+
+The token is part of the URL, so no error text carries the URL, and every stored reason has the token taken out.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from handlers.delivery.channels import DeliveryFailed, DeliverySettings, Message
 from handlers.skills.http_client import PoliteClient, ServiceError
 
 TEXT_LIMIT = 4096
+# Telegram's descriptions (it sends no finer code) that mean the chat can receive nothing more from this bot
+# (vrumger/telegram-errors, recorded bodies in tests/support/messaging_apis.py).
+UNREACHABLE = ("Forbidden: bot was blocked by the user", "Forbidden: user is deactivated", "Bad Request: chat not found")
 
 
 class Telegram:
@@ -60,4 +67,5 @@ class Telegram:
             return DeliveryFailed(f"{where} ({said})", outcome="retry")
         if status in (401, 404):
             return DeliveryFailed(f"{where}: the bot token was refused, check TELEGRAM_BOT_TOKEN ({said})", outcome="permanent")
-        return DeliveryFailed(f"{where} ({said})", outcome="permanent")
+        unreachable = status in (400, 403) and said.startswith(UNREACHABLE)
+        return DeliveryFailed(f"{where} ({said})", outcome="permanent", address_unreachable=unreachable)

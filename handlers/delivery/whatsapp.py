@@ -9,8 +9,11 @@ or 190 (the token). 131047 is the 24-hour customer-service window: a free-form m
 not written to the business in 24 hours is refused. With `TALVIX_WHATSAPP_TEMPLATE` set, the approved
 template is sent instead (one body parameter: the title; the refused text was not delivered, so this is
 no second copy); without one, the notification fails with the reason and the user still has the
-dashboard copy. (131047 and 131026 may also arrive later by webhook, after a 200; this worker does not
-receive webhooks, so such a message counts as sent.)
+dashboard copy. 131026 (undeliverable: most often a number without WhatsApp) says the address is unreachable, so
+delivery switches the user's WhatsApp channel off; the user switches it back on after fixing the number or app.
+
+131047 and 131026 may also arrive later, after a 200: WhatsApp's status webhook, received by the public gateway
+(handlers/delivery/whatsapp_webhook.py), then fails the row as a late failure.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ TEXT_LIMIT = 4096
 THROTTLED = {4, 80007, 130429, 131048, 131056}
 TRANSIENT = {1, 2}  # Graph's "unknown" and "service temporarily unavailable"
 OUTSIDE_WINDOW = 131047
+# "Message undeliverable": Meta lists a number that is not on WhatsApp, an unaccepted Terms of Service or an old app
+# version; clients and recorded issues see the first almost always (tests/support/messaging_apis.py). None of them
+# goes away for the next message, so the channel is switched off with the reason, and the user can switch it back.
+UNDELIVERABLE = 131026
 TOKEN = {190, 104}
 
 
@@ -106,4 +113,4 @@ class WhatsApp:
             return DeliveryFailed(
                 f"{where}: the access token was refused, check WHATSAPP_ACCESS_TOKEN ({said})", outcome="permanent", code=code
             )
-        return DeliveryFailed(f"{where} ({said})", outcome="permanent", code=code)
+        return DeliveryFailed(f"{where} ({said})", outcome="permanent", code=code, address_unreachable=code == UNDELIVERABLE)

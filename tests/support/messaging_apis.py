@@ -64,7 +64,21 @@ WhatsApp Cloud API (Meta Graph API)
       ``status_webhook(wamid)`` builds the webhook a test can post itself; its shape (``object``, ``entry[].changes[]
       .value.{messaging_product, metadata, statuses[{id, status, timestamp, recipient_id, errors[{code, title,
       message, error_data}]}]}``, ``field: "messages"``) follows gabrieldwight/Whatsapp-Business-Cloud-Api-Net
-      discussion #39 and recorded payloads (index 59718469725, 58506583322).
+      discussion #39 and recorded payloads (index 59718469725, 58506583322). The error object (``code``, ``title``,
+      ``message`` "the same as the title property value", ``error_data.details``, ``href``) is Meta's webhook
+      reference https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/errors
+      (read through a stored copy, fetched 2026-11); ``conversation{id, expiration_timestamp (sent only), origin
+      {type}}`` and ``pricing{billable, pricing_model "CBP", category}`` on sent/delivered, none on read/failed,
+      and the inbound text message (``contacts[{profile{name}, wa_id}]``, ``messages[{from, id, timestamp, type
+      "text", text{body}}]``) as in recorded Cloud API deliveries (stored copies of two apps' webhook logs:
+      https://cronwalletlote.ibsystemclinicas.com.br/whatsAppApi.txt, http://playnow.my/WAWeb/data.txt) and Meta's
+      sample "test user name" payload in them. 131049's title is as recorded by a provider relaying it
+      (https://document.infin8linx.com, "message_status_webhook"); its details text is INFERRED from Meta's error
+      codes page. ``sign_webhook(body, app_secret)`` gives ``X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw
+      body keyed with the App Secret>`` (Meta's Webhooks guide, as quoted by InstruktAI/TeleClaude
+      docs/third-party/whatsapp/webhooks.md and hookdeck.com's WhatsApp webhooks guide). Meta does not promise
+      order: "delivered events may happen after failed, and vice versa" (docs.ycloud.com, WhatsApp message
+      updated webhook examples).
     * A 5xx answers Graph's transient error ``{"error": {"message": "An unexpected error has occurred. Please retry your
       request later.", "type": "OAuthException", "is_transient": true, "code": 2, "fbtrace_id"}}``, recorded with
       HTTP 500 (index 69131236222, 61772761612); the old status column gives code 2 → 503. Served with the status
@@ -124,6 +138,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import copy
+import hashlib
+import hmac
 import html
 import json
 import re
@@ -154,6 +170,18 @@ WHATSAPP_THROTTLE_CODES = {
     131056: (
         "(Business Account, Consumer Account) pair rate limit hit",
         "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.",
+    ),
+}
+# Errors of a ``failed`` status webhook: (title, error_data.details).
+WHATSAPP_WEBHOOK_ERRORS = {
+    131026: ("Message undeliverable", "Message Undeliverable."),
+    131047: (
+        "Re-engagement message",
+        "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+    ),
+    131049: (
+        "This message was not delivered to maintain healthy ecosystem engagement.",
+        "In order to maintain a healthy ecosystem engagement, the message failed to be delivered.",
     ),
 }
 WHATSAPP_MESSAGE_TYPES = frozenset(
@@ -569,26 +597,55 @@ class MessagingAPIs:
     def requests_for(self, service: str) -> list[Logged]:
         return [r for r in self.requests if r.service == self._check(service)]
 
-    def status_webhook(self, message_id: str, status: str | None = None) -> Json:
-        """The ``messages`` webhook WhatsApp would post about an accepted message ("failed" with its error, or ``status``)."""
+    def status_webhook(
+        self, message_id: str, status: str | None = None, *, error_code: int | None = None, at: datetime | None = None
+    ) -> Json:
+        """The ``messages`` webhook WhatsApp would post about an accepted message: "failed" with its error (the
+        recipient's rule, or ``error_code``), or ``status`` ("sent", "delivered", "read"; "delivered" by default).
+        ``at`` is when it happened (default: when the message was accepted)."""
         record = next((s for s in self._sent["whatsapp"] if s.message_id == message_id), None)
         if record is None:
             raise KeyError(message_id)
+        code = error_code or (record.error_code if record.status == "failed" else None)
         entry: Json = {
             "id": message_id,
-            "status": status or ("failed" if record.status == "failed" else "delivered"),
-            "timestamp": str(int(record.at.timestamp())),
+            "status": status or ("failed" if code is not None else "delivered"),
+            "timestamp": str(int((at or record.at).timestamp())),
             "recipient_id": record.recipient,
         }
-        if entry["status"] == "failed" and record.error_code is not None:
-            title, details = {
-                131026: ("Message undeliverable", "Message Undeliverable."),
-                131047: (
-                    "Re-engagement message",
-                    "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
-                ),
-            }[record.error_code]
-            entry["errors"] = [{"code": record.error_code, "title": title, "message": title, "error_data": {"details": details}}]
+        if entry["status"] in ("sent", "delivered"):
+            # Conversation and pricing ride on sent/delivered updates (recorded payloads); read and failed carry none.
+            conversation: Json = {"id": secrets.token_hex(16), "origin": {"type": "utility"}}
+            if entry["status"] == "sent":
+                conversation["expiration_timestamp"] = str(int((at or record.at).timestamp()) + 24 * 3600)
+            entry["conversation"] = conversation
+            entry["pricing"] = {"billable": True, "pricing_model": "CBP", "category": "utility"}
+        if entry["status"] == "failed" and code is not None:
+            title, details = WHATSAPP_WEBHOOK_ERRORS[code]
+            entry["errors"] = [
+                {
+                    "code": code,
+                    "title": title,
+                    "message": title,  # Meta: "the same as the title property value"
+                    "error_data": {"details": details},
+                    "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/",
+                }
+            ]
+        return self._webhook({"statuses": [entry]})
+
+    def inbound_message_webhook(self, phone: str | int, text: str, *, name: str = "Test User") -> Json:
+        """The ``messages`` webhook WhatsApp posts when a user writes to the business (a text message)."""
+        wa_id = self._wa_ids.get(digits(phone), digits(phone))
+        message = {
+            "from": wa_id,
+            "id": self._next_wamid(wa_id),
+            "timestamp": str(int(time.time())),
+            "type": "text",
+            "text": {"body": text},
+        }
+        return self._webhook({"contacts": [{"profile": {"name": name}, "wa_id": wa_id}], "messages": [message]})
+
+    def _webhook(self, fields: Json) -> Json:
         return {
             "object": "whatsapp_business_account",
             "entry": [
@@ -602,7 +659,7 @@ class MessagingAPIs:
                                     "display_phone_number": self.whatsapp_display_phone_number,
                                     "phone_number_id": self.whatsapp_phone_number_id,
                                 },
-                                "statuses": [entry],
+                                **fields,
                             },
                             "field": "messages",
                         }
@@ -610,6 +667,12 @@ class MessagingAPIs:
                 }
             ],
         }
+
+    @staticmethod
+    def sign_webhook(body: bytes, app_secret: str) -> str:
+        """The ``X-Hub-Signature-256`` Meta sends with ``body``: ``sha256=`` and the hex HMAC-SHA256 keyed with the
+        App Secret."""
+        return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
 
     async def start(self) -> web.AppRunner:
         app = web.Application()

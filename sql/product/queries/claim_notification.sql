@@ -17,7 +17,7 @@ WITH next AS (
     RETURNING n.id, n.user_id, n.channel, n.event_type, n.title, n.body, n.attempts, n.claimed_at
 )
 SELECT c.id, c.user_id, c.channel, c.event_type, c.title, c.body, c.attempts, c.claimed_at,
-       u.email AS account_email, ch.address, ch.is_active, ch.verified_at
+       u.email AS account_email, ch.address, ch.is_active, ch.verified_at, ch.deactivated_reason, ch.deactivated_at
   FROM claimed c
   JOIN public.users u ON u.id = c.user_id
   LEFT JOIN public.user_notification_channels ch ON ch.user_id = c.user_id AND ch.channel = c.channel
