@@ -116,6 +116,10 @@ async def prepare_rest_of_talvix(conn: asyncpg.Connection, *, user_id: UUID) -> 
     return application
 
 
+async def add_linkedin_session(conn: asyncpg.Connection, *, user_id: UUID, ciphertext: str, iv: str) -> None:
+    await conn.execute(_sql("add_linkedin_session"), user_id, ciphertext, iv)
+
+
 async def add_reply(conn: asyncpg.Connection, *, application_id: UUID) -> None:
     await conn.execute(_sql("add_reply"), application_id)
 

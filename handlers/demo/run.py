@@ -8,9 +8,13 @@ import contextlib
 import importlib
 import logging
 import os
+import secrets
+import shutil
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 import asyncpg
 
@@ -127,9 +131,42 @@ REST_OF_TALVIX = [
     "notification_delivery",
     "follow_up",
     "follow_up_reply",
+    "linkedin_notes",
     "feedback_calibrator",
     *SCHEDULED,
 ]
+
+
+async def _linkedin_stand_in(conn: asyncpg.Connection, user: UUID) -> tuple[Any, Any] | None:
+    """The LinkedIn profile stand-in (tests/support/linkedin_network_site.py) with the recruiter's
+    profile, and the candidate's session for it stored sealed, so linkedin_notes sends the drafted
+    note in a real Chromium. None (and the note stays a draft) without the checkout's tests/ or a
+    browser on this machine."""
+    from handlers.apply.browser import chromium_path, driver_path
+
+    try:
+        from tests.support.linkedin_network_site import LinkedInNetworkSite
+    except ImportError:
+        return None
+    if not (shutil.which(chromium_path()) and shutil.which(driver_path()) and shutil.which("Xvfb")):
+        return None
+    from handlers.skills.session_crypto import load_key, seal
+
+    recruiter = {"name": "Priya Sharma", "headline": "Talent Acquisition", "state": "2nd"}
+    site = LinkedInNetworkSite(members={"priya-recruiter": recruiter})
+    runner = await site.start()
+    # A demo-only session key when none is set: it seals the stand-in's cookie, nothing else.
+    key = os.environ.setdefault("AES_SESSION_KEY", secrets.token_hex(32))
+    os.environ.update(
+        TALVIX_LINKEDIN_ORIGIN=site.origin,
+        TALVIX_BROWSER_LOCAL_ONLY="1",  # Chromium reaches 127.0.0.1 only
+        TALVIX_BROWSER_PAGE_DELAY="0.2,0.5",
+        TALVIX_BROWSER_FIELD_DELAY="0.1,0.3",
+    )
+    cookies = [{"name": "li_at", "value": site.token, "domain": ".linkedin.com", "path": "/"}]
+    sealed = seal(load_key(key), cookies, user_id=str(user), platform="linkedin")
+    await queries.add_linkedin_session(conn, user_id=user, ciphertext=sealed.ciphertext, iv=sealed.iv)
+    return site, runner
 
 
 async def _rest_of_talvix(conn: asyncpg.Connection) -> None:
@@ -144,6 +181,7 @@ async def _rest_of_talvix(conn: asyncpg.Connection) -> None:
     logging.getLogger("mail.log").setLevel(logging.ERROR)  # the local SMTP server's own chatter
     smtp = SMTPServer("demo-relay", "demo-relay-password")
     smtp.start()
+    linkedin = None
     try:
         os.environ.update(
             TALVIX_SMTP_HOST="127.0.0.1",
@@ -155,6 +193,7 @@ async def _rest_of_talvix(conn: asyncpg.Connection) -> None:
         )
         user = await queries.demo_user(conn)
         answered = await queries.prepare_rest_of_talvix(conn, user_id=user)
+        linkedin = await _linkedin_stand_in(conn, user)
         await queries.queue_agent(conn, agent="daily_coach", payload={"user_id": str(user)})
         await queries.queue_agent(conn, agent="feedback_calibrator", payload={"run_type": "daily"})
         for name in ["follow_up", *SCHEDULED]:
@@ -167,14 +206,20 @@ async def _rest_of_talvix(conn: asyncpg.Connection) -> None:
             await queries.rest_of_talvix_logs(conn, agents=REST_OF_TALVIX),
             ["agent_name", "status", "records_processed", "said"],
         )
+        if linkedin is None:
+            said = "no browser or LinkedIn stand-in here: the LinkedIn note stays a draft"
+        else:
+            said = f"the LinkedIn stand-in received {len(linkedin[0].invitations)} invitation(s) with a note"
         cli.print_table(
             f"14. What they left for the candidate ({len(smtp.mails)} emails reached the local SMTP server: "
-            f"{', '.join(m.rcpt_tos[0] for m in smtp.mails)})",
+            f"{', '.join(m.rcpt_tos[0] for m in smtp.mails)}; {said})",
             await queries.rest_of_talvix_outputs(conn, user_id=user),
             ["agent", "result"],
         )
     finally:
         smtp.stop()
+        if linkedin is not None:
+            await linkedin[1].cleanup()
 
 
 async def _demo(dsn: str, keep_running: bool) -> int:

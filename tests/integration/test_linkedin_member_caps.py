@@ -59,9 +59,7 @@ async def test_each_kind_stops_at_the_users_cap_and_a_release_gives_the_slot_bac
 
 async def test_the_fleet_budget_refuses_before_any_users_cap(db: asyncpg.Connection) -> None:
     user, _ = await user_with_note(db)
-    await db.execute(
-        "INSERT INTO system_daily_limits (day, linkedin_actions, linkedin_limit) VALUES (talvix.utc_today(), 9, 10)"
-    )
+    await db.execute("INSERT INTO system_daily_limits (day, linkedin_actions, linkedin_limit) VALUES (talvix.utc_today(), 9, 10)")
     granted, _ = await queries.reserve_linkedin_member_action(db, user_id=user, kind="profile_view")
     refused, why = await queries.reserve_linkedin_member_action(db, user_id=user, kind="profile_view")
     assert granted is not None and refused is None

@@ -42,6 +42,8 @@ REVOKE ALL ON talvix.linkedin_member_actions FROM PUBLIC, anon, authenticated;
 GRANT ALL ON talvix.linkedin_member_actions TO service_role;
 
 -- The note's action, and how it went out ('invitation' or 'message', in provider_id as for email).
+-- The referenced table is created just above and empty, so validating the key scans nothing.
+-- squawk-ignore adding-foreign-key-constraint
 ALTER TABLE public.follow_ups ADD COLUMN linkedin_action bigint REFERENCES talvix.linkedin_member_actions (id);
 
 -- Reserve one LinkedIn action of `p_user`'s account for today (UTC): NULL action and the reason when
