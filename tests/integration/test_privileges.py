@@ -33,7 +33,7 @@ AUTHENTICATED = {
     "job_applications": (
         "SELECT",
         "INSERT(job_id),INSERT(method),INSERT(user_id),UPDATE(follow_ups_stopped),UPDATE(recruiter_email),"
-        "UPDATE(recruiter_name),UPDATE(review_decision),UPDATE(status)",
+        "UPDATE(recruiter_linkedin_url),UPDATE(recruiter_name),UPDATE(review_decision),UPDATE(status)",
     ),
     "follow_ups": ("SELECT", ""),
     "follow_up_replies": ("SELECT", "INSERT(application_id),INSERT(body),INSERT(channel),INSERT(user_id)"),
