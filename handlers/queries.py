@@ -78,8 +78,8 @@ async def try_lock_application(db: Db, *, application_id: UUID) -> bool:
     return bool(await _fetchval(db, "try_lock_application", application_id))
 
 
-async def unlock_application(db: Db, *, application_id: UUID) -> None:
-    await db.execute(sql("unlock_application"), application_id)
+async def unlock_run_locks(db: Db) -> None:
+    await db.execute(sql("unlock_run_locks"))
 
 
 async def start_application(db: Db, *, application_id: UUID, submit: bool) -> str | None:
@@ -688,9 +688,6 @@ async def linkedin_note_sent(db: Db, *, follow_up_id: UUID, sent_as: str) -> Non
 async def try_lock_linkedin_account(db: Db, *, user_id: UUID) -> bool:
     return bool(await _fetchval(db, "try_lock_linkedin_account", user_id))
 
-
-async def unlock_linkedin_account(db: Db, *, user_id: UUID) -> None:
-    await db.execute(sql("unlock_linkedin_account"), user_id)
 
 
 async def follow_up_reply(db: Db, *, reply_id: UUID) -> asyncpg.Record | None:

@@ -89,16 +89,16 @@ async def auto_apply(ctx: Context) -> int:
         if not await queries.try_lock_application(lock, application_id=app_id):
             raise Skip(f"another run is applying to {app_id} right now")
         try:
-            return await apply_once(ctx, app_id)
+            return await apply_once(ctx, app_id, lock)
         finally:
             try:
-                await queries.unlock_application(lock, application_id=app_id)
+                await queries.unlock_run_locks(lock)
             except BaseException:
                 lock.terminate()
                 raise
 
 
-async def apply_once(ctx: Context, app_id: UUID) -> int:
+async def apply_once(ctx: Context, app_id: UUID, lock: Any) -> int:
     app = await queries.application_to_apply(ctx.db, application_id=app_id)
     if app is None:
         raise PermanentError(f"application {app_id} no longer exists")
@@ -137,6 +137,16 @@ async def apply_once(ctx: Context, app_id: UUID) -> int:
         raise Skip(decision.reason)
     if app["platform"] == "linkedin":
         session_validator.require_key()
+        # One browser at a time on a LinkedIn account (linkedin_notes takes the same lock): two
+        # sessions of one account at once is what LinkedIn's fraud checks look for.
+        if not await queries.try_lock_linkedin_account(lock, user_id=app["user_id"]):
+            await ctx.enqueue(
+                "auto_apply",
+                {"application_id": str(app_id), "now": True},
+                delay_seconds=SLOT_RETRY_SECONDS,
+                dedup_key=f"apply:{app_id}",
+            )
+            raise Skip(f"the user's LinkedIn account is in use by another run; trying again in {SLOT_RETRY_SECONDS} s")
     # Nothing is reserved or marked before a browser slot on this host is ours.
     browser_slot = await browser_slots.acquire()
     if browser_slot is None:

@@ -76,7 +76,7 @@ async def linkedin_notes(ctx: Context) -> int:
             return await send_notes(ctx, user_id)
         finally:
             try:
-                await queries.unlock_linkedin_account(lock, user_id=user_id)
+                await queries.unlock_run_locks(lock)
             except BaseException:
                 lock.terminate()
                 raise
