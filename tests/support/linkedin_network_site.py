@@ -25,6 +25,14 @@ Routes
 
 "Signed in" means the cookie li_at equals LinkedInNetworkSite.token and the mode is not "signed_out".
 
+Layouts (LinkedInNetworkSite.layout, read on every request)
+    classic       the Ember-era light-DOM markup described below (the default)
+    2026          LinkedIn's 2026 profile: hashed class names, Connect as <a href="/preload/custom-invite/?vanityName=…">
+                  (3rd-degree: in the More menu), the invitation dialogs and the message overlay inside the open shadow
+                  root of div#interop-outlet; /preload/custom-invite/ opened as a page is blank. Sources, and what is
+                  carried over unverified, in tests/support/linkedin_network_2026_site.py. What is recorded and refused
+                  is the same in both layouts.
+
 Modes (LinkedInNetworkSite.mode, read on every request)
     ok            normal
     signed_out    even the right cookie is refused (profile pages go to the authwall; the POSTs answer 401)
@@ -154,8 +162,9 @@ used to build this (its find_string tool names no repository); read_file with th
     como-pk=d_flagship3_404): public clones of LinkedIn's 404 and bots that detect a missing profile by these texts
     (find_string: ten hits, e.g. ids 56673568480, 56975817672).
     The 2026 profile (obfuscated classes, Connect as an <a href="/preload/custom-invite/?vanityName=…">, the invite modal
-    inside the open shadow root of div#interop-outlet; ids 71183692774, 57034402663, 67249569260) is NOT modelled: this
-    stand-in serves the Ember-era light-DOM markup that most maintained tools still target.
+    and the message overlay inside the open shadow root of div#interop-outlet; ids 71183692774, 57034402663,
+    67249569260) is served with layout="2026"; its markup, script and sources are in linkedin_network_2026_site.py.
+    The default layout ("classic") serves the Ember-era light-DOM markup above.
 
 Not found in the evidence (most faithful choice taken)
     - the invite/message endpoints and payloads (INVITE_PATH, MESSAGE_PATH are this fixture's own);
@@ -176,7 +185,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from tests.support import linkedin_network_2026 as l26
+from tests.support import linkedin_network_2026_site as l26
 from tests.support.linkedin_site import (
     _CSS as BASE_CSS,
 )
@@ -190,7 +199,7 @@ from tests.support.linkedin_site import (
 )
 
 MODES = frozenset({"ok", "signed_out", "checkpoint", "slow"})
-LAYOUTS = frozenset({"classic", "2026"})  # "classic": the Ember-era light-DOM markup; "2026": see linkedin_network_2026.py
+LAYOUTS = frozenset({"classic", "2026"})  # "classic": the Ember-era light-DOM markup; "2026": see linkedin_network_2026_site.py
 STATES = frozenset({"1st", "2nd", "3rd", "pending", "email_required", "weekly_limit", "note_quota"})
 SLOW_RENDER_DELAY_MS = 2500
 INVITE_PATH = "/voyager/api/growth/normInvitations"  # this fixture's own path; LinkedIn's is not in the evidence
@@ -392,7 +401,7 @@ def _profile_page(slug: str, member: dict[str, str], shown: str, config: dict[st
 
 
 def _profile_page_2026(slug: str, member: dict[str, str], shown: str, config: dict[str, Any]) -> str:
-    """The 2026 layout (tests/support/linkedin_network_2026.py has its sources): hashed classes, Connect as a
+    """The 2026 layout (tests/support/linkedin_network_2026_site.py has its sources): hashed classes, Connect as a
     custom-invite anchor, and the dialogs and the message overlay inside the open shadow root of div#interop-outlet."""
     number = member_id(slug)
     config = {**config, **l26.config_2026(number, BASE_CSS + _CSS)}
@@ -405,7 +414,7 @@ def _profile_page_2026(slug: str, member: dict[str, str], shown: str, config: di
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<title>{_e(member["name"])} | LinkedIn</title><style>{BASE_CSS}{_CSS}{l26.LIGHT_CSS}</style></head>\n'
+        f"<title>{_e(member['name'])} | LinkedIn</title><style>{BASE_CSS}{_CSS}{l26.LIGHT_CSS}</style></head>\n"
         f"<body>\n{body}\n</body></html>\n"
     )
 
