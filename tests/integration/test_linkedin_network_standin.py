@@ -8,6 +8,7 @@ Selenium blocks, so each browser flow runs in a thread while the stand-in keeps 
 from __future__ import annotations
 
 import asyncio
+import html
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -441,3 +442,199 @@ async def test_browser_a_double_click_sends_once(site: LinkedInNetworkSite, driv
     assert [i["slug"] for i in site.invitations] == ["priya-recruiter"]
     assert [m["text"] for m in site.messages] == ["Hello twice?"]
     assert site.refusals == []
+
+
+# --- the 2026 layout (LinkedInNetworkSite(layout="2026")) -------------------------------------------------------------
+
+
+def top_card(page: str) -> str:
+    """The 2026 top card's markup: from its componentkey to the About card."""
+    start = page.index('Topcard"')
+    return page[start : page.index('About"', start)]
+
+
+async def test_layout_2026_markup(site: LinkedInNetworkSite, client: aiohttp.ClientSession) -> None:
+    assert site.layout == "classic"  # the default
+    site.layout = "2026"  # read on every request
+    pages = {slug: (await get(client, site.profile_url(slug)))[2] for slug in MEMBERS}
+    page = pages["priya-recruiter"]
+    assert '<div id="interop-outlet" data-testid="interop-shadowdom"></div>' in page
+    assert '<code id="bpr-guid' not in page  # no inline hydration blob in 2026
+    main = page[page.index("<main") : page.index("</main>")]
+    assert "artdeco-" not in main and "pvs-" not in main and "ember-view" not in main
+    card = top_card(page)
+    assert ">Priya Sharma</h2>" in card and "<p class" in card and "· 2nd</p>" in card
+    assert 'aria-label="Invite Priya Sharma to connect" href="/preload/custom-invite/?vanityName=priya-recruiter"' in card
+    assert "ConnectButtonstate:invitation:urn:li:member:" in card and "interop=msgOverlay" in card
+    assert "<span><span>More</span></span></button>" in card and 'aria-label="More" ' in card
+    assert 'aria-label="Invite Riley Chen to connect"' in main  # a stranger in the rail, outside the top card
+    third = top_card(pages["arjun-talent"])
+    assert 'aria-label="Follow Arjun Mehta"' in third and "custom-invite" not in third and "to connect" not in third
+    first = top_card(pages["meera-hr"])
+    assert "· 1st</p>" in first and "custom-invite" not in first and "Follow" not in first
+    pending = top_card(pages["kabir-hiring"])
+    assert 'aria-label="Pending, click to withdraw invitation sent to Kabir Rao"' in pending and "custom-invite" not in pending
+    assert 'style="display:none">· 1st</p>' in pending  # LinkedIn's hidden pre-rendered "1st"
+    site.layout = "classic"
+    assert 'id="interop-outlet"' not in (await get(client, site.profile_url("priya-recruiter")))[2]
+
+
+async def test_layout_2026_custom_invite_url_and_compose_by_profile_id(
+    site: LinkedInNetworkSite, client: aiohttp.ClientSession
+) -> None:
+    url = site.origin + "/preload/custom-invite/?vanityName=priya-recruiter"
+    assert (await get(client, url))[0] == 404  # not a page in the classic layout
+    site.layout = "2026"
+    status, _, page = await get(client, url)
+    assert status == 200 and "<body></body>" in page  # a blank document; the dialog opens only from the profile
+    href = top_card((await get(client, site.profile_url("meera-hr")))[2]).split('href="/messaging/compose/', 1)[1]
+    status, _, page = await get(client, site.origin + "/messaging/compose/" + html.unescape(href.split('"', 1)[0]))
+    assert status == 200 and "New message to Meera Iyer" in page
+    assert site.invitations == []
+
+
+def shadow(driver: Any, css: str, *, enabled: bool = False, timeout: float = 10) -> Any:
+    """The first displayed element matching css inside #interop-outlet's open shadow root (Selenium 4's shadow_root)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def find(d: Any) -> Any:
+        root = d.find_element(By.CSS_SELECTOR, "#interop-outlet").shadow_root
+        for element in root.find_elements(By.CSS_SELECTOR, css):
+            if element.is_displayed() and (element.is_enabled() or not enabled):
+                return element
+        return False
+
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(find)
+
+
+def shadow_all(driver: Any, css: str) -> list[Any]:
+    from selenium.webdriver.common.by import By
+
+    return list(driver.find_element(By.CSS_SELECTOR, "#interop-outlet").shadow_root.find_elements(By.CSS_SELECTOR, css))
+
+
+@pytest.fixture
+def site_2026(site: LinkedInNetworkSite) -> LinkedInNetworkSite:
+    site.layout = "2026"
+    return site
+
+
+@pytest.mark.browser
+@needs_chromium
+async def test_browser_2026_second_degree_invite_with_a_note_in_the_shadow_dialog(
+    site_2026: LinkedInNetworkSite, driver: Any
+) -> None:
+    site = site_2026
+
+    def flow() -> None:
+        sign_in(driver, site)
+        driver.get(site.profile_url("priya-recruiter"))
+        clickable(driver, 'main a[aria-label="Invite Priya Sharma to connect"][href$="vanityName=priya-recruiter"]').click()
+        dialog = shadow(driver, 'div[data-test-modal][role="dialog"].send-invite[aria-labelledby="send-invite-modal"]')
+        assert driver.find_elements("css selector", '[role="dialog"], #custom-message') == []  # not in the light DOM
+        shadow(driver, 'button[aria-label="Add a note"]', enabled=True).click()
+        note = shadow(driver, 'textarea#custom-message[name="message"]')
+        assert note.get_attribute("placeholder") == "Ex: We know each other from…"
+        assert not shadow(driver, 'button[aria-label="Send invitation"]').is_enabled()  # disabled while empty
+        assert "3 personalized invitations remaining for this month." in dialog.text
+        note.send_keys(NOTE)
+        assert shadow(driver, ".connect-button-send-invite__character-count").text == f"{len(NOTE)}/200"
+        shadow(driver, 'button[aria-label="Send invitation"]', enabled=True).click()
+        assert toast_text(driver) == "Invitation sent to Priya."
+        visible(driver, 'main a[aria-label="Pending, click to withdraw invitation sent to Priya Sharma"]')
+        assert driver.find_elements("css selector", 'main a[href$="vanityName=priya-recruiter"]') == []
+        assert shadow_all(driver, '[role="dialog"]') == []
+
+    await in_browser(flow)
+    assert [(i["slug"], i["note"]) for i in site.invitations] == [("priya-recruiter", NOTE)]
+    assert site.invitations[0]["cookies"] == {"li_at": site.token} and site.notes_left == 2
+
+
+@pytest.mark.browser
+@needs_chromium
+async def test_browser_2026_third_degree_connect_is_in_the_more_menu(site_2026: LinkedInNetworkSite, driver: Any) -> None:
+    site = site_2026
+
+    def flow() -> None:
+        sign_in(driver, site)
+        driver.get(site.profile_url("arjun-talent"))
+        visible(driver, 'main button[aria-label="Follow Arjun Mehta"]')
+        assert driver.find_elements("css selector", 'main a[href$="vanityName=arjun-talent"]') == []
+        more = clickable(driver, 'main button[aria-expanded="false"]')
+        assert more.text == "More"
+        more.click()
+        item = clickable(driver, '[data-floating-ui-portal] [role="menu"] a[role="menuitem"][href$="vanityName=arjun-talent"]')
+        assert item.text == "Connect"
+        items = [e.text for e in driver.find_elements("css selector", '[role="menuitem"]')]
+        assert items == ["Send profile in a message", "Save to PDF", "Connect", "Report Arjun"]
+        item.click()
+        shadow(driver, 'button[aria-label="Send without a note"]', enabled=True).click()
+        assert toast_text(driver) == "Invitation sent to Arjun."
+
+    await in_browser(flow)
+    assert [(i["slug"], i["note"]) for i in site.invitations] == [("arjun-talent", None)]
+
+
+@pytest.mark.browser
+@needs_chromium
+async def test_browser_2026_message_to_a_first_degree_connection(site_2026: LinkedInNetworkSite, driver: Any) -> None:
+    site = site_2026
+    text = "Hi Meera, a quick follow-up on my application for the Python role."
+
+    def flow() -> None:
+        sign_in(driver, site)
+        driver.get(site.profile_url("meera-hr"))
+        assert driver.find_elements("css selector", "main a[href*='custom-invite']")[0].get_attribute("aria-label") == (
+            "Invite Riley Chen to connect"  # only the rail's stranger
+        )
+        clickable(driver, 'main a[href*="/messaging/compose/"][href*="interop=msgOverlay"]').click()
+        box = shadow(driver, '.msg-overlay-conversation-bubble div.msg-form__contenteditable[contenteditable="true"]')
+        assert box.get_attribute("aria-label") == "Write a message…"
+        assert not shadow(driver, "button.msg-form__send-button").is_enabled()
+        assert driver.find_elements("css selector", ".msg-form") == []  # not in the light DOM
+        box.send_keys(text)
+        shadow(driver, "button.msg-form__send-button", enabled=True).click()
+        assert shadow(driver, "li.msg-s-message-list__event p.msg-s-event-listitem__body").text == text
+
+    await in_browser(flow)
+    assert [(m["slug"], m["text"]) for m in site.messages] == [("meera-hr", text)]
+    assert site.invitations == [] and site.refusals == []
+
+
+@pytest.mark.browser
+@needs_chromium
+async def test_browser_2026_weekly_limit_records_nothing(site_2026: LinkedInNetworkSite, driver: Any) -> None:
+    site = site_2026
+
+    def flow() -> None:
+        sign_in(driver, site)
+        driver.get(site.profile_url("lena-weekly"))
+        clickable(driver, 'main a[aria-label="Invite Lena Fischer to connect"]').click()
+        header = shadow(driver, "div.ip-fuse-limit-alert[role='dialog'] h2#ip-fuse-limit-alert__header")
+        assert header.text == "You’ve reached the weekly invitation limit"
+        assert shadow_all(driver, 'button[aria-label="Send without a note"]') == []
+        shadow(driver, 'button[aria-label="Got it"]', enabled=True).click()
+        wait(driver).until(lambda d: shadow_all(d, '[role="dialog"]') == [])
+
+    await in_browser(flow)
+    assert site.invitations == [] and site.refusals == []
+
+
+@pytest.mark.browser
+@needs_chromium
+async def test_browser_2026_a_rail_strangers_connect_is_not_the_member(site_2026: LinkedInNetworkSite, driver: Any) -> None:
+    site = site_2026
+
+    def flow() -> None:
+        sign_in(driver, site)
+        driver.get(site.profile_url("arjun-talent"))
+        clickable(driver, 'main a[aria-label="Invite Riley Chen to connect"]').click()
+        assert "Riley Chen" in shadow(driver, '[role="dialog"] .artdeco-modal__content p').text
+        shadow(driver, 'button[aria-label="Send without a note"]', enabled=True).click()
+        assert toast_text(driver) == "Unable to connect. Try again."
+
+    await in_browser(flow)
+    assert site.invitations == []
+    assert [(r["slug"], r["status"]) for r in site.refusals] == [("riley-chen-4b21a9", 404)]

@@ -25,6 +25,14 @@ Routes
 
 "Signed in" means the cookie li_at equals LinkedInNetworkSite.token and the mode is not "signed_out".
 
+Layouts (LinkedInNetworkSite.layout, read on every request)
+    classic       the Ember-era light-DOM markup described below (the default)
+    2026          LinkedIn's 2026 profile: hashed class names, Connect as <a href="/preload/custom-invite/?vanityName=…">
+                  (3rd-degree: in the More menu), the invitation dialogs and the message overlay inside the open shadow
+                  root of div#interop-outlet; /preload/custom-invite/ opened as a page is blank. Sources, and what is
+                  carried over unverified, in tests/support/linkedin_network_2026_site.py. What is recorded and refused
+                  is the same in both layouts.
+
 Modes (LinkedInNetworkSite.mode, read on every request)
     ok            normal
     signed_out    even the right cookie is refused (profile pages go to the authwall; the POSTs answer 401)
@@ -154,8 +162,9 @@ used to build this (its find_string tool names no repository); read_file with th
     como-pk=d_flagship3_404): public clones of LinkedIn's 404 and bots that detect a missing profile by these texts
     (find_string: ten hits, e.g. ids 56673568480, 56975817672).
     The 2026 profile (obfuscated classes, Connect as an <a href="/preload/custom-invite/?vanityName=…">, the invite modal
-    inside the open shadow root of div#interop-outlet; ids 71183692774, 57034402663, 67249569260) is NOT modelled: this
-    stand-in serves the Ember-era light-DOM markup that most maintained tools still target.
+    and the message overlay inside the open shadow root of div#interop-outlet; ids 71183692774, 57034402663,
+    67249569260) is served with layout="2026"; its markup, script and sources are in linkedin_network_2026_site.py.
+    The default layout ("classic") serves the Ember-era light-DOM markup above.
 
 Not found in the evidence (most faithful choice taken)
     - the invite/message endpoints and payloads (INVITE_PATH, MESSAGE_PATH are this fixture's own);
@@ -176,6 +185,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from tests.support import linkedin_network_2026_site as l26
 from tests.support.linkedin_site import (
     _CSS as BASE_CSS,
 )
@@ -189,6 +199,7 @@ from tests.support.linkedin_site import (
 )
 
 MODES = frozenset({"ok", "signed_out", "checkpoint", "slow"})
+LAYOUTS = frozenset({"classic", "2026"})  # "classic": the Ember-era light-DOM markup; "2026": see linkedin_network_2026_site.py
 STATES = frozenset({"1st", "2nd", "3rd", "pending", "email_required", "weekly_limit", "note_quota"})
 SLOW_RENDER_DELAY_MS = 2500
 INVITE_PATH = "/voyager/api/growth/normInvitations"  # this fixture's own path; LinkedIn's is not in the evidence
@@ -387,6 +398,25 @@ def _profile_page(slug: str, member: dict[str, str], shown: str, config: dict[st
         f"<script>{_NETWORK_JS}</script>"
     )
     return _page(f"{name} | LinkedIn", body)
+
+
+def _profile_page_2026(slug: str, member: dict[str, str], shown: str, config: dict[str, Any]) -> str:
+    """The 2026 layout (tests/support/linkedin_network_2026_site.py has its sources): hashed classes, Connect as a
+    custom-invite anchor, and the dialogs and the message overlay inside the open shadow root of div#interop-outlet."""
+    number = member_id(slug)
+    config = {**config, **l26.config_2026(number, BASE_CSS + _CSS)}
+    body = (
+        f"{_global_nav()}\n"
+        f'<div class="application-outlet">{l26.main_2026(slug, member, shown, number)}</div>\n'
+        '<section class="artdeco-toasts" aria-live="polite"><ul class="artdeco-toasts_toasts"></ul></section>\n'
+        '<div id="interop-outlet" data-testid="interop-shadowdom"></div>\n'
+        f"{l26.script_2026(config)}"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{_e(member['name'])} | LinkedIn</title><style>{BASE_CSS}{_CSS}{l26.LIGHT_CSS}</style></head>\n"
+        f"<body>\n{body}\n</body></html>\n"
+    )
 
 
 def _compose_page(slug: str, member: dict[str, str], config: dict[str, Any]) -> str:
@@ -725,6 +755,7 @@ _NETWORK_JS = r"""
 class LinkedInNetworkSite:
     token: str = "AQEDAT-fixture-session"  # the li_at cookie value that means "signed in"
     mode: str = "ok"
+    layout: str = "classic"  # or "2026" (read on every request, like mode)
     members: dict[str, dict[str, str]] = field(
         default_factory=lambda: {k: dict(v, state="2nd") for k, v in DEFAULT_MEMBERS.items()}
     )
@@ -751,6 +782,8 @@ class LinkedInNetworkSite:
     async def start(self) -> web.AppRunner:
         if self.mode not in MODES:
             raise ValueError(f"unknown mode {self.mode!r}; one of {sorted(MODES)}")
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {self.layout!r}; one of {sorted(LAYOUTS)}")
         for slug, member in self.members.items():
             if member.get("state", "2nd") not in STATES:
                 raise ValueError(f"member {slug!r}: unknown state {member.get('state')!r}; one of {sorted(STATES)}")
@@ -766,6 +799,7 @@ class LinkedInNetworkSite:
                 web.get("/in/{slug:[^/]+}/", self._profile),
                 web.get("/in/{slug:[^/]+}", self._add_slash),
                 web.get("/messaging/compose/", self._compose),
+                web.get("/preload/custom-invite/", self._custom_invite),
                 web.post(INVITE_PATH, self._invite),
                 web.post(MESSAGE_PATH, self._message),
             ]
@@ -863,7 +897,18 @@ class LinkedInNetworkSite:
         if slug not in self.members:
             return self._html(_not_found_page(), status=404)
         self.profile_views.append(slug)
+        if self.layout == "2026":
+            return self._html(_profile_page_2026(slug, self.members[slug], self.shown_state(slug), self._config(slug)))
         return self._html(_profile_page(slug, self.members[slug], self.shown_state(slug), self._config(slug)))
+
+    async def _custom_invite(self, request: web.Request) -> web.Response:
+        """The 2026 layout's Connect link target: opened as a page it renders a blank document (id 60797960759); the
+        invitation dialog opens only when the link is clicked on the profile. Not a page in the classic layout."""
+        if self.layout != "2026":
+            return self._html(_not_found_page(), status=404)
+        if not self._signed_in(request):
+            raise self._to_authwall(request)
+        return self._html(l26.BLANK_PAGE)
 
     async def _compose(self, request: web.Request) -> web.Response:
         if not self._signed_in(request):
@@ -871,6 +916,8 @@ class LinkedInNetworkSite:
         if self.mode == "checkpoint":
             raise self._to_checkpoint(request)
         slug = request.query.get("recipient", "")
+        if slug not in self.members:  # the 2026 Message link names the member by profile id
+            slug = next((s for s in self.members if l26.profile_id(s) == slug), slug)
         if slug not in self.members:
             return self._html(_not_found_page(), status=404)
         return self._html(_compose_page(slug, self.members[slug], self._config(slug)))
