@@ -121,9 +121,14 @@ async def usage(db: asyncpg.Connection, uid: uuid.UUID) -> tuple[int, int, int, 
     return row["profile_views"], row["connections"], row["messages"], fleet
 
 
+LAYOUTS = pytest.mark.parametrize("layout", ["classic", "2026"])  # LinkedIn's light-DOM build and its 2026 build
+
+
+@LAYOUTS
 async def test_an_invitation_a_connect_under_more_and_a_message_each_go_once(
-    network: LinkedInNetworkSite, db: asyncpg.Connection, database_url: str
+    network: LinkedInNetworkSite, db: asyncpg.Connection, database_url: str, layout: str
 ) -> None:
+    network.layout = layout
     uid, notes = await user_with_notes(db, network, ["priya-recruiter", "rahul-hiring", "meera-talent"])
     log = await send_notes(db, database_url, uid)
     assert log["status"] == "completed", log["error_message"]
@@ -158,9 +163,11 @@ async def test_an_invitation_a_connect_under_more_and_a_message_each_go_once(
         ("note_quota", "draft", "personalized invitations"),
     ],
 )
+@LAYOUTS
 async def test_what_linkedin_refuses_is_named_given_back_and_never_sent(
-    network: LinkedInNetworkSite, db: asyncpg.Connection, database_url: str, state: str, status: str, reason: str
+    network: LinkedInNetworkSite, db: asyncpg.Connection, database_url: str, state: str, status: str, reason: str, layout: str
 ) -> None:
+    network.layout = layout
     network.members["priya-recruiter"]["state"] = state
     uid, notes = await user_with_notes(db, network, ["priya-recruiter"])
     log = await send_notes(db, database_url, uid)
