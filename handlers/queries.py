@@ -610,6 +610,10 @@ async def switch_channel_off(db: Db, *, user_id: UUID, channel: str, reason: str
     return bool(await _fetchval(db, "switch_channel_off", user_id, channel, reason, sent_before))
 
 
+async def apply_early_whatsapp_statuses(db: Db, *, message_id: str) -> int:
+    return int(await _fetchval(db, "apply_early_whatsapp_statuses", message_id))
+
+
 async def record_whatsapp_status(
     db: Db, *, message_id: str, status: str, status_at: datetime, error_code: int | None, reason: str | None
 ) -> str:
@@ -651,11 +655,8 @@ async def follow_up_not_sent(db: Db, *, follow_up_id: UUID, retry: bool, reason:
     await db.execute(sql("follow_up_not_sent"), follow_up_id, retry, reason)
 
 
-async def linkedin_note_senders(db: Db) -> list[UUID]:
-    return [row["user_id"] for row in await _fetch(db, "linkedin_note_senders")]
-
-
-async def linkedin_notes_to_send(db: Db, *, user_id: UUID, limit: int) -> Rows:
+async def linkedin_notes_to_send(db: Db, *, user_id: UUID | None, limit: int) -> Rows:
+    """One user's notes to send now, or (user_id None) every user's."""
     return await _fetch(db, "linkedin_notes_to_send", user_id, limit)
 
 
@@ -664,13 +665,12 @@ async def linkedin_notes_interrupted(db: Db, *, user_id: UUID) -> int:
     return len(await _fetch(db, "linkedin_notes_interrupted", user_id))
 
 
-async def reserve_linkedin_member_action(
-    db: Db, *, user_id: UUID, kind: str, follow_up_id: UUID | None = None
-) -> tuple[int | None, str | None]:
-    """(the action's id, None) when reserved (and the note claimed); (None, why not) otherwise."""
+async def reserve_linkedin_member_action(db: Db, *, user_id: UUID, kind: str, follow_up_id: UUID | None = None) -> asyncpg.Record:
+    """action_id when reserved (and the note claimed); else refused (why not) and limit_reached
+    (the account's cap or the fleet's budget, not the note, refused)."""
     row = await _fetchrow(db, "reserve_linkedin_member_action", user_id, kind, follow_up_id)
     assert row is not None
-    return row["action_id"], row["refused"]
+    return row
 
 
 async def release_linkedin_member_action(db: Db, *, action_id: int) -> bool:
@@ -687,7 +687,6 @@ async def linkedin_note_sent(db: Db, *, follow_up_id: UUID, sent_as: str) -> Non
 
 async def try_lock_linkedin_account(db: Db, *, user_id: UUID) -> bool:
     return bool(await _fetchval(db, "try_lock_linkedin_account", user_id))
-
 
 
 async def follow_up_reply(db: Db, *, reply_id: UUID) -> asyncpg.Record | None:

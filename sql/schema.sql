@@ -139,6 +139,31 @@ $$;
 
 
 --
+-- Name: apply_early_whatsapp_statuses(text); Type: FUNCTION; Schema: talvix; Owner: -
+--
+
+CREATE FUNCTION talvix.apply_early_whatsapp_statuses(p_message_id text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+DECLARE
+    early record;
+    applied integer := 0;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended('talvix.wamid:' || p_message_id, 0));
+    FOR early IN WITH taken AS (DELETE FROM talvix.whatsapp_early_statuses e WHERE e.message_id = p_message_id RETURNING e.*)
+                 SELECT * FROM taken ORDER BY status_at, id LOOP
+        IF talvix.record_whatsapp_status(early.message_id, early.new_status, early.status_at, early.error_code,
+                                         early.error_text) <> 'unknown' THEN
+            applied := applied + 1;
+        END IF;
+    END LOOP;
+    RETURN applied;
+END;
+$$;
+
+
+--
 -- Name: auto_apply_needs_paid_plan(); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
@@ -920,10 +945,16 @@ CREATE FUNCTION talvix.record_whatsapp_status(message_id text, new_status text, 
 DECLARE
     target public.notifications%ROWTYPE;
 BEGIN
+    -- With talvix.apply_early_whatsapp_statuses: a status is either found here or kept and applied there, never lost
+    -- between the worker storing the wamid and this lookup.
+    PERFORM pg_advisory_xact_lock(hashtextextended('talvix.wamid:' || message_id, 0));
     SELECT * INTO target FROM public.notifications n
      WHERE n.channel = 'whatsapp' AND n.provider_message_id = message_id
        FOR UPDATE;
     IF NOT FOUND THEN
+        DELETE FROM talvix.whatsapp_early_statuses e WHERE e.received_at < now() - interval '1 day';
+        INSERT INTO talvix.whatsapp_early_statuses (message_id, new_status, status_at, error_code, error_text)
+        VALUES (left(message_id, 300), new_status, status_at, error_code, left(error_text, 500));
         RETURN 'unknown';
     END IF;
     IF target.status = 'failed' THEN
@@ -1082,7 +1113,7 @@ $$;
 -- Name: reserve_linkedin_member_action(uuid, text, uuid); Type: FUNCTION; Schema: talvix; Owner: -
 --
 
-CREATE FUNCTION talvix.reserve_linkedin_member_action(p_user uuid, p_kind text, p_follow_up uuid DEFAULT NULL::uuid) RETURNS TABLE(action_id bigint, refused text)
+CREATE FUNCTION talvix.reserve_linkedin_member_action(p_user uuid, p_kind text, p_follow_up uuid DEFAULT NULL::uuid) RETURNS TABLE(action_id bigint, refused text, limit_reached boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'talvix', 'public'
     AS $$
@@ -1097,9 +1128,26 @@ BEGIN
     IF p_follow_up IS NOT NULL THEN
         PERFORM 1 FROM public.follow_ups f
          WHERE f.id = p_follow_up AND f.user_id = p_user AND f.channel = 'linkedin' AND f.status = 'draft'
-           FOR UPDATE;
+           FOR UPDATE OF f;
         IF NOT FOUND THEN
-            RETURN QUERY SELECT NULL::bigint, 'the note is no longer a draft (another run took it, or it went)'::text;
+            RETURN QUERY SELECT NULL::bigint, 'the note is no longer a draft (another run took it, or it went)'::text, false;
+            RETURN;
+        END IF;
+        -- Still to be sent now, not only when the run picked it (linkedin_notes_to_send.sql): no
+        -- reply, not stopped, sending still on, the plan still paid.
+        PERFORM 1 FROM public.follow_ups f
+          JOIN public.job_applications a ON a.id = f.application_id
+          JOIN public.users u ON u.id = f.user_id
+         WHERE f.id = p_follow_up
+           AND a.recruiter_linkedin_url IS NOT NULL
+           AND a.follow_ups_stopped IS NULL
+           AND (a.status IS NULL OR a.status IN ('applied', 'viewed'))
+           AND u.profile -> 'follow_up_send_linkedin' = 'true'::jsonb
+           AND talvix.on_paid_plan(u.tier, u.subscription_expires_at);
+        IF NOT FOUND THEN
+            RETURN QUERY SELECT NULL::bigint,
+                'the note is no longer to be sent (a reply came, follow-ups were stopped, sending was switched off or the plan ended)'::text,
+                false;
             RETURN;
         END IF;
     END IF;
@@ -1110,12 +1158,12 @@ BEGIN
     SELECT count(*) INTO used FROM talvix.linkedin_member_actions a
      WHERE a.user_id = p_user AND a.day = today AND a.kind = p_kind AND a.released_at IS NULL;
     IF used >= cap THEN
-        RETURN QUERY SELECT NULL::bigint, format('the account''s LinkedIn %s cap for %s (%s) is reached', replace(p_kind, '_', ' '), today, cap);
+        RETURN QUERY SELECT NULL::bigint, format('the account''s LinkedIn %s cap for %s (%s) is reached', replace(p_kind, '_', ' '), today, cap), true;
         RETURN;
     END IF;
     unit := talvix.reserve_linkedin_unit(today);
     IF unit IS NULL THEN
-        RETURN QUERY SELECT NULL::bigint, format('the fleet''s LinkedIn budget for %s is spent (the kill switch)', today);
+        RETURN QUERY SELECT NULL::bigint, format('the fleet''s LinkedIn budget for %s is spent (the kill switch)', today), true;
         RETURN;
     END IF;
     INSERT INTO talvix.linkedin_member_actions (user_id, kind, day, fleet_unit, follow_up_id)
@@ -1124,7 +1172,7 @@ BEGIN
     IF p_follow_up IS NOT NULL THEN
         UPDATE public.follow_ups SET status = 'sending', linkedin_action = action_id WHERE id = p_follow_up;
     END IF;
-    RETURN QUERY SELECT action_id, NULL::text;
+    RETURN QUERY SELECT action_id, NULL::text, false;
 END;
 $$;
 
@@ -1852,7 +1900,7 @@ CREATE TABLE public.job_applications (
     CONSTRAINT job_applications_method_check CHECK ((method = ANY (ARRAY['auto'::text, 'manual'::text]))),
     CONSTRAINT job_applications_platform_check CHECK ((platform = ANY (ARRAY['linkedin'::text, 'indeed'::text, 'greenhouse'::text, 'lever'::text, 'other'::text]))),
     CONSTRAINT job_applications_recruiter_email_check CHECK ((recruiter_email ~ '^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$'::text)),
-    CONSTRAINT job_applications_recruiter_linkedin_url_check CHECK ((recruiter_linkedin_url ~ '^https://([a-z]{2,3}\.)?linkedin\.com/in/[^/?#\s]{3,100}/?$'::text)),
+    CONSTRAINT job_applications_recruiter_linkedin_url_check CHECK (((recruiter_linkedin_url ~ '^https://([a-z]{2,3}\.)?linkedin\.com/in/([A-Za-z0-9_-]|%[0-9A-Fa-f]{2}){3,100}/?$'::text) AND (recruiter_linkedin_url !~* '%(2e|2f|5c)'::text))),
     CONSTRAINT job_applications_recruiter_name_check CHECK ((char_length(recruiter_name) <= 200)),
     CONSTRAINT job_applications_retry_count_check CHECK ((retry_count >= 0)),
     CONSTRAINT job_applications_review_decision_check CHECK ((review_decision = ANY (ARRAY['approved'::text, 'rejected'::text]))),
@@ -2587,6 +2635,36 @@ CREATE TABLE talvix.user_model_runs (
 
 
 --
+-- Name: whatsapp_early_statuses; Type: TABLE; Schema: talvix; Owner: -
+--
+
+CREATE TABLE talvix.whatsapp_early_statuses (
+    id bigint NOT NULL,
+    message_id text NOT NULL,
+    new_status text NOT NULL,
+    status_at timestamp with time zone NOT NULL,
+    error_code integer,
+    error_text text,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT whatsapp_early_statuses_message_id_check CHECK ((char_length(message_id) <= 300))
+);
+
+
+--
+-- Name: whatsapp_early_statuses_id_seq; Type: SEQUENCE; Schema: talvix; Owner: -
+--
+
+ALTER TABLE talvix.whatsapp_early_statuses ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME talvix.whatsapp_early_statuses_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: workers; Type: TABLE; Schema: talvix; Owner: -
 --
 
@@ -2986,6 +3064,14 @@ ALTER TABLE ONLY talvix.watches
 
 
 --
+-- Name: whatsapp_early_statuses whatsapp_early_statuses_pkey; Type: CONSTRAINT; Schema: talvix; Owner: -
+--
+
+ALTER TABLE ONLY talvix.whatsapp_early_statuses
+    ADD CONSTRAINT whatsapp_early_statuses_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: workers workers_pkey; Type: CONSTRAINT; Schema: talvix; Owner: -
 --
 
@@ -3222,6 +3308,13 @@ CREATE INDEX run_rollups_bucket_idx ON talvix.run_rollups USING btree (bucket);
 --
 
 CREATE INDEX user_model_runs_user_idx ON talvix.user_model_runs USING btree (user_id, at);
+
+
+--
+-- Name: whatsapp_early_statuses_message_idx; Type: INDEX; Schema: talvix; Owner: -
+--
+
+CREATE INDEX whatsapp_early_statuses_message_idx ON talvix.whatsapp_early_statuses USING btree (message_id);
 
 
 --
@@ -4088,6 +4181,14 @@ GRANT ALL ON FUNCTION public.increment_linkedin_daily_count(action_date date) TO
 
 REVOKE ALL ON FUNCTION talvix.admit_user_model_run(p_user uuid, p_agent text, p_event bigint, per_hour integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION talvix.admit_user_model_run(p_user uuid, p_agent text, p_event bigint, per_hour integer) TO service_role;
+
+
+--
+-- Name: FUNCTION apply_early_whatsapp_statuses(p_message_id text); Type: ACL; Schema: talvix; Owner: -
+--
+
+REVOKE ALL ON FUNCTION talvix.apply_early_whatsapp_statuses(p_message_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION talvix.apply_early_whatsapp_statuses(p_message_id text) TO service_role;
 
 
 --
@@ -5106,6 +5207,13 @@ GRANT ALL ON TABLE talvix.skill_learning_hours TO service_role;
 --
 
 GRANT ALL ON TABLE talvix.user_model_runs TO service_role;
+
+
+--
+-- Name: TABLE whatsapp_early_statuses; Type: ACL; Schema: talvix; Owner: -
+--
+
+GRANT ALL ON TABLE talvix.whatsapp_early_statuses TO service_role;
 
 
 --

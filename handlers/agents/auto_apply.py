@@ -35,6 +35,7 @@ from handlers.apply import schedule as apply_schedule
 from handlers.apply.browser import Browser
 from handlers.apply.outcome import NOT_SENT, ApplyOutcome, Pace, short_reason
 from handlers.skills import storage
+from handlers.skills.run_locks import run_locks
 from listeners import Context, PermanentError, Skip, agent
 
 READY = ("ready", "deferred_cooldown")
@@ -83,22 +84,13 @@ async def prepare() -> None:
 @agent("auto_apply", concurrency=2, timeout=600, max_attempts=MAX_ATTEMPTS, setup=prepare)
 async def auto_apply(ctx: Context) -> int:
     app_id = application_id(ctx.payload)
-    async with ctx.db.acquire() as lock:
-        # Released below, or by Postgres when the connection dies with this worker. The pool keeps
-        # sessions as they are, so a connection whose unlock failed is closed, never reused locked.
-        if not await queries.try_lock_application(lock, application_id=app_id):
+    async with run_locks(ctx) as locks:
+        if not await queries.try_lock_application(locks, application_id=app_id):
             raise Skip(f"another run is applying to {app_id} right now")
-        try:
-            return await apply_once(ctx, app_id, lock)
-        finally:
-            try:
-                await queries.unlock_run_locks(lock)
-            except BaseException:
-                lock.terminate()
-                raise
+        return await apply_once(ctx, app_id, locks)
 
 
-async def apply_once(ctx: Context, app_id: UUID, lock: Any) -> int:
+async def apply_once(ctx: Context, app_id: UUID, locks: Any) -> int:
     app = await queries.application_to_apply(ctx.db, application_id=app_id)
     if app is None:
         raise PermanentError(f"application {app_id} no longer exists")
@@ -139,7 +131,7 @@ async def apply_once(ctx: Context, app_id: UUID, lock: Any) -> int:
         session_validator.require_key()
         # One browser at a time on a LinkedIn account (linkedin_notes takes the same lock): two
         # sessions of one account at once is what LinkedIn's fraud checks look for.
-        if not await queries.try_lock_linkedin_account(lock, user_id=app["user_id"]):
+        if not await queries.try_lock_linkedin_account(locks, user_id=app["user_id"]):
             await ctx.enqueue(
                 "auto_apply",
                 {"application_id": str(app_id), "now": True},

@@ -146,7 +146,8 @@ async def send_emails(ctx: Context) -> dict[str, int]:
 
 async def queue_linkedin_notes(ctx: Context) -> int:
     """One linkedin_notes run per user with a note ready to send (its dedup key keeps it one)."""
-    users = await queries.linkedin_note_senders(ctx.db)
+    notes = await queries.linkedin_notes_to_send(ctx.db, user_id=None, limit=100_000)
+    users = sorted({note["user_id"] for note in notes})
     for user_id in users:
         await ctx.enqueue("linkedin_notes", {"user_id": str(user_id)}, user_id=user_id, dedup_key=f"linkedin_notes:{user_id}")
     return len(users)

@@ -40,6 +40,7 @@ from handlers.apply import browser_slots, linkedin_outreach, session_validator
 from handlers.apply.browser import Browser
 from handlers.apply.linkedin_outreach import NoteMaybeSent, NoteNotSent, Stop
 from handlers.apply.outcome import ApplyOutcome, Pace, short_reason
+from handlers.skills.run_locks import run_locks
 from listeners import Context, PermanentError, Skip, agent
 
 AGENT = "linkedin_notes"
@@ -68,18 +69,10 @@ def user_of(payload: dict[str, Any]) -> UUID:
 @agent(AGENT, concurrency=1, timeout=3600, max_attempts=3, setup=prepare)
 async def linkedin_notes(ctx: Context) -> int:
     user_id = user_of(ctx.payload)
-    async with ctx.db.acquire() as lock:
-        # As auto_apply's lock: dropped by Postgres with the connection, whatever ends the run.
-        if not await queries.try_lock_linkedin_account(lock, user_id=user_id):
+    async with run_locks(ctx) as locks:
+        if not await queries.try_lock_linkedin_account(locks, user_id=user_id):
             raise Skip(f"another run is using {user_id}'s LinkedIn account right now")
-        try:
-            return await send_notes(ctx, user_id)
-        finally:
-            try:
-                await queries.unlock_run_locks(lock)
-            except BaseException:
-                lock.terminate()
-                raise
+        return await send_notes(ctx, user_id)
 
 
 async def send_notes(ctx: Context, user_id: UUID) -> int:
@@ -109,7 +102,9 @@ async def send_notes(ctx: Context, user_id: UUID) -> int:
             if number:
                 await asyncio.sleep(random.uniform(*note_delay()))
             counts[await send_one(ctx, browser, user_id, note, stopped)] += 1
-            if "account" in stopped:
+            # Most notes are invitations, and which is which shows only once a profile is viewed:
+            # with invitations closed, the views left would be spent for little.
+            if stopped & {"account", "connections"}:
                 break
         ctx.metadata["stopped"] = sorted(stopped) or None
     finally:
@@ -122,26 +117,32 @@ async def send_notes(ctx: Context, user_id: UUID) -> int:
 async def send_one(ctx: Context, browser: Browser, user_id: UUID, note: Any, stopped: set[str]) -> str:
     """Send one note; 'sent', 'not_sent' or 'maybe_sent'. Adds to `stopped` what LinkedIn or a cap closed."""
     note_id = note["id"]
-    view, refused = await queries.reserve_linkedin_member_action(ctx.db, user_id=user_id, kind="profile_view")
-    if view is None:
+    view = await queries.reserve_linkedin_member_action(ctx.db, user_id=user_id, kind="profile_view")
+    if view["action_id"] is None:
         stopped.add("account")
-        ctx.metadata["stop_reason"] = refused
+        ctx.metadata["stop_reason"] = view["refused"]
         return "not_sent"
     action: int | None = None
 
+    def closes(kind: str) -> Stop:
+        return "connections" if kind == "connection" else "messages"
+
     async def reserve(kind: str) -> None:
         nonlocal action
-        closed: Stop = "connections" if kind == "connection" else "messages"
-        if closed in stopped:
-            raise NoteNotSent(f"no more {closed} from this account in this run", stop=closed)
-        action, why = await queries.reserve_linkedin_member_action(ctx.db, user_id=user_id, kind=kind, follow_up_id=note_id)
+        reserved = await queries.reserve_linkedin_member_action(ctx.db, user_id=user_id, kind=kind, follow_up_id=note_id)
+        action = reserved["action_id"]
         if action is None:
-            raise NoteNotSent(why or "refused", stop=closed)
+            raise NoteNotSent(reserved["refused"], stop=closes(kind) if reserved["limit_reached"] else None)
 
     pace = Pace.from_env()
     try:
         sent_as = await linkedin_outreach.send_note(
-            browser, profile_url(note["recruiter_linkedin_url"]), note["body"], reserve=reserve, pace=pace
+            browser,
+            profile_url(note["recruiter_linkedin_url"]),
+            note["body"],
+            may_send=lambda kind: closes(kind) not in stopped,
+            reserve=reserve,
+            pace=pace,
         )
     except NoteNotSent as refusal:
         if refusal.stop:
@@ -149,6 +150,8 @@ async def send_one(ctx: Context, browser: Browser, user_id: UUID, note: Any, sto
         await not_sent(ctx, note_id, action, refusal)
         return "not_sent"
     except NoteMaybeSent as unknown:
+        if unknown.stop:
+            stopped.add(unknown.stop)
         await screenshot(browser, note_id)
         await queries.follow_up_not_sent(ctx.db, follow_up_id=note_id, retry=False, reason=str(unknown))
         return "maybe_sent"

@@ -150,6 +150,9 @@ class Drain:
         await queries.notification_sent(
             self.ctx.db, notification_id=row["id"], claimed_at=row["claimed_at"], provider_message_id=provider_id
         )
+        if channel == "whatsapp" and provider_id:
+            # A webhook may have reported on the message before its wamid was stored.
+            await queries.apply_early_whatsapp_statuses(self.ctx.db, message_id=provider_id)
         return None
 
     async def failed_send(self, row: asyncpg.Record, failed: DeliveryFailed) -> None:

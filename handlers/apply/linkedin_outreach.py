@@ -78,12 +78,15 @@ for (const e of card.querySelectorAll('button, a, [role=button]')) {
   if (k && !actions[k]) actions[k] = e;
 }
 """
+# The card's degree badge ("· 1st": span.dist-value, or a <p> in the 2026 build) says the member is
+# a connection; a Message button alone does not (to anyone else it writes a paid InMail).
 TOP_CARD_JS = (
     CARD_JS
     + "if (!card) return null;"
     + ACTIONS_JS
     + r"""
-return {connect: !!actions.connect, pending: !!actions.pending, message: !!actions.message, more: !!actions.more};
+const first = [...card.querySelectorAll('span, p')].some(e => shown(e) && /^·?\s*1st$/.test(squash(e.innerText)));
+return {connect: !!actions.connect, pending: !!actions.pending, message: !!actions.message, more: !!actions.more, first};
 """
 )
 CARD_ACTION_JS = CARD_JS + "if (!card) return null;" + ACTIONS_JS + "return actions[arguments[0]] || null;"
@@ -117,7 +120,12 @@ class NoteNotSent(Exception):
 
 
 class NoteMaybeSent(Exception):
-    """Send was clicked and LinkedIn never confirmed it: the note may be out, so it is never sent again."""
+    """Send was clicked and LinkedIn never confirmed it: the note may be out, so it is never sent
+    again. `stop` as for NoteNotSent, when LinkedIn also said a limit is reached."""
+
+    def __init__(self, reason: str, *, stop: Stop | None = None) -> None:
+        super().__init__(reason)
+        self.stop = stop
 
 
 def _page_text(driver: Any) -> str:
@@ -273,28 +281,28 @@ def _send_button(driver: Any, scope: Any, selector: str) -> Any:
         raise NoteNotSent("the Send button never became clickable") from None
 
 
-def _invitation_confirmed(driver: Any) -> bool:
-    """LinkedIn's toast says the invitation was sent, or the top card now shows Pending."""
+def _invitation_confirmed(driver: Any) -> Literal["toast", "pending", "limit", False]:
+    """After Send: LinkedIn's toast says the invitation was sent, or the top card now shows Pending
+    (both looked for first: a "close to the weekly limit" warning may come with a sent invitation);
+    "limit" when only the weekly limit dialog shows; False when nothing came."""
     from selenium.common.exceptions import TimeoutException
 
-    def confirmed(d: Any) -> str | Literal[False]:
-        text = _page_text(d)
-        refusal = _refusal_in(text)
-        if refusal:
-            raise refusal
+    def confirmed(d: Any) -> Literal["toast", "pending", "limit", False]:
         toasts = " ".join(t.text.lower() for t in _visible(d, ".artdeco-toast-item, [role=alert]"))
         if all(word in toasts for word in INVITE_SENT):
             return "toast"
         card = d.execute_script(TOP_CARD_JS)
         if card and card["pending"] and not _visible(d, NOTE_BOX):
             return "pending"
+        if _says(_page_text(d), WEEKLY_LIMIT):
+            return "limit"
         return False
 
     try:
-        wait_until(driver, WAIT, confirmed)
+        result: Literal["toast", "pending", "limit", False] = wait_until(driver, WAIT, confirmed)
     except TimeoutException:
         return False
-    return True
+    return result
 
 
 def _prepare_message(driver: Any, note: str) -> Any:
@@ -331,12 +339,21 @@ def _message_confirmed(driver: Any, note: str) -> bool:
 
 
 async def send_note(
-    browser: Browser, profile_url: str, note: str, *, reserve: Callable[[str], Awaitable[None]], pace: Pace
+    browser: Browser,
+    profile_url: str,
+    note: str,
+    *,
+    may_send: Callable[[str], bool],
+    reserve: Callable[[str], Awaitable[None]],
+    pace: Pace,
 ) -> SentAs:
     """Send `note` to the member at `profile_url`; how it went out, or NoteNotSent / NoteMaybeSent.
 
-    `reserve(kind)` ('connection' or 'message') is awaited just before the Send click; it raises
-    NoteNotSent when the cap or the budget refuses, and the dialog is then left unsent."""
+    `may_send(kind)` ('connection' or 'message') is asked before anything is typed: False (that kind
+    is stopped for the account) leaves the profile untouched. `reserve(kind)` is awaited once the
+    Send button is ready, just before the click; it raises NoteNotSent when the cap or the budget
+    refuses. After the click only LinkedIn's confirmation counts: whatever else the page says, the
+    note may be out (NoteMaybeSent)."""
     driver = browser.driver
     await browser.run(driver.get, profile_url)
     await pace.after_page()
@@ -344,23 +361,35 @@ async def send_note(
     if card["pending"] and not card["connect"]:
         raise NoteNotSent("an invitation to this recruiter is already pending: the note was not sent")
     connect = await browser.run(_card_action, driver, "connect") if card["connect"] else None
-    if connect is None and card["more"]:
+    if connect is None and card["more"] and not card["first"]:
         connect = await browser.run(_open_more, driver)
     if connect is not None:
+        if not may_send("connection"):
+            raise NoteNotSent("no more invitations from this account in this run", stop="connections")
         await browser.run(_prepare_invitation, driver, connect, note)
         await pace.after_field()
-        await reserve("connection")
         send = await browser.run(_send_button, driver, await browser.run(_dialog, driver), SEND_INVITE)
+        await reserve("connection")
         await browser.run(form_fields.press, driver, send)
-        if not await browser.run(_invitation_confirmed, driver):
+        confirmed = await browser.run(_invitation_confirmed, driver)
+        if confirmed == "limit":
+            raise NoteMaybeSent(
+                "LinkedIn showed its weekly invitation limit after Send: the invitation may not have gone; check before resending",
+                stop="connections",
+            )
+        if not confirmed:
             raise NoteMaybeSent("Send was clicked on the invitation and LinkedIn never confirmed it: check before resending")
         return "invitation"
     if not card["message"]:
         raise NoteNotSent("the profile offers neither Connect nor Message")
+    if not card["first"]:
+        raise NoteNotSent("the recruiter is not a connection and LinkedIn offers no Connect: a message would be a paid InMail")
+    if not may_send("message"):
+        raise NoteNotSent("no more messages from this account in this run", stop="messages")
     await browser.run(_prepare_message, driver, note)
     await pace.after_field()
-    await reserve("message")
     send = await browser.run(_send_button, driver, None, MESSAGE_SEND)
+    await reserve("message")
     await browser.run(form_fields.press, driver, send)
     if not await browser.run(_message_confirmed, driver, note):
         raise NoteMaybeSent("Send was clicked on the message and LinkedIn never showed it sent: check before resending")

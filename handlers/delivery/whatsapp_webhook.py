@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ import asyncpg
 from aiohttp import web
 
 from handlers import queries
-from listeners import Refused, json_response
+from listeners import Refused, json_body, json_response
 
 log = logging.getLogger("talvix.gateway.whatsapp")
 PATH = "/webhooks/whatsapp"
@@ -64,7 +63,9 @@ def signature_matches(raw_body: bytes, header: str | None, app_secret: str) -> b
 def failure_reason(errors: Any) -> tuple[int | None, str]:
     """(code, the provider's words) of a failed status's `errors`, as the row stores them."""
     first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
-    code = first.get("code") if isinstance(first.get("code"), int) else None
+    raw_code = first.get("code")
+    # Meta's codes are small; anything outside a Postgres integer is not one (and would fail the post).
+    code = raw_code if isinstance(raw_code, int) and not isinstance(raw_code, bool) and 0 <= raw_code < 2**31 else None
     title = str(first.get("message") or first.get("title") or "no reason given")
     data = first.get("error_data")
     details = data.get("details") if isinstance(data, dict) else None
@@ -124,16 +125,17 @@ def add_routes(app: web.Application, pool: asyncpg.Pool, *, app_secret: str, ver
         return web.Response(text=challenge, content_type="text/plain")
 
     async def receive(request: web.Request) -> web.Response:
+        header = request.headers.get(SIGNATURE_HEADER, "")
+        if not header.startswith("sha256="):  # refused before a byte of the body is read
+            raise Refused(401, f"missing {SIGNATURE_HEADER} (sha256=<hex>)")
         raw = await _raw_body(request)
-        header = request.headers.get(SIGNATURE_HEADER)
-        if not header:
-            raise Refused(401, f"missing {SIGNATURE_HEADER}")
         if not signature_matches(raw, header, app_secret):
             raise Refused(401, f"{SIGNATURE_HEADER} does not match the body (check WHATSAPP_APP_SECRET)")
         try:
-            payload = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise Refused(400, "the body is not JSON") from None
+            # The project's strict reader: depth, number size, NUL and lone surrogates refused with a reason.
+            payload = json_body.parse(raw)
+        except json_body.BadBody as bad:
+            raise Refused(400, f"the body is not acceptable JSON: {bad}") from None
         outcomes: Counter[str] = Counter()
         for update in status_updates(payload):
             outcome = await queries.record_whatsapp_status(

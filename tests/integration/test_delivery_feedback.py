@@ -15,6 +15,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 import handlers  # noqa: F401  (registers every agent)
+from handlers import queries
 from handlers.app.gateway import GatewaySettings
 from handlers.app.gateway import build_app as build_gateway
 from listeners.registry import REGISTRY
@@ -174,7 +175,8 @@ async def test_a_bad_or_missing_signature_is_refused_and_nothing_recorded(
     for headers, message in [
         ({}, "missing X-Hub-Signature-256"),
         ({"X-Hub-Signature-256": MessagingAPIs.sign_webhook(body, "another-app-secret")}, "does not match"),
-        ({"X-Hub-Signature-256": MessagingAPIs.sign_webhook(body, APP_SECRET).removeprefix("sha256=")}, "does not match"),
+        # A bare hex digest (no "sha256=") is refused before the body is read.
+        ({"X-Hub-Signature-256": MessagingAPIs.sign_webhook(body, APP_SECRET).removeprefix("sha256=")}, "missing"),
         ({"X-Hub-Signature-256": MessagingAPIs.sign_webhook(body + b" ", APP_SECRET)}, "does not match"),
     ]:
         response = await client.post(HOOK, data=body, headers={"Content-Type": "application/json", **headers})
@@ -185,7 +187,7 @@ async def test_a_bad_or_missing_signature_is_refused_and_nothing_recorded(
     # Signed, but not JSON: refused after the signature, still nothing recorded.
     junk = b"not json"
     response = await client.post(HOOK, data=junk, headers={"X-Hub-Signature-256": MessagingAPIs.sign_webhook(junk, APP_SECRET)})
-    assert (response.status, (await response.json())["error"]) == (400, "the body is not JSON")
+    assert response.status == 400 and (await response.json())["error"].startswith("the body is not acceptable JSON")
 
 
 # -------------------------------------------------------------------------- late failures
@@ -218,6 +220,51 @@ async def test_a_late_failure_fails_the_row_with_the_providers_words_and_is_neve
         await settled(db, other)
     assert [s.text.splitlines()[0] for s in apis.sent("whatsapp")] == ["*Auto-apply paused*", "*Something else*"]
     assert (await row(db, told["id"]))["status"] == "failed"
+
+
+async def test_a_failure_posted_before_the_worker_stored_the_wamid_is_applied_when_it_does(
+    db: asyncpg.Connection, database_url: str, apis: MessagingAPIs, gateway: tuple[TestClient, str]
+) -> None:
+    client, _ = gateway
+    apis.outside_window("+919877777777", sync=False)
+    [told] = await sent_on_whatsapp(db, database_url, "Your plan ended", phone="+919877777777")
+    wamid = told["provider_message_id"]
+    # Back to the moment between Meta's answer and the worker storing it: the webhook outruns the worker.
+    claimed_at = await db.fetchval(
+        "UPDATE notifications SET status = 'sending', provider_message_id = NULL, sent_at = NULL, claimed_at = now() "
+        "WHERE id = $1 RETURNING claimed_at",
+        told["id"],
+    )
+    assert await post_signed(client, apis.status_webhook(wamid)) == (200, {"statuses": 1, "outcomes": {"unknown": 1}})
+    assert (await row(db, told["id"]))["status"] == "sending"
+    # The worker stores the wamid (as notification_delivery does) and the kept failure is applied.
+    await queries.notification_sent(db, notification_id=told["id"], claimed_at=claimed_at, provider_message_id=wamid)
+    assert await queries.apply_early_whatsapp_statuses(db, message_id=wamid) == 1
+    failed = await row(db, told["id"])
+    assert failed["status"] == "failed" and "code 131047" in failed["delivery_error"]
+    assert await db.fetchval("SELECT count(*) FROM talvix.whatsapp_early_statuses") == 0
+    assert await queries.apply_early_whatsapp_statuses(db, message_id=wamid) == 0
+
+
+async def test_hostile_but_signed_bodies_get_a_clear_answer_not_a_server_error(
+    db: asyncpg.Connection, database_url: str, apis: MessagingAPIs, gateway: tuple[TestClient, str]
+) -> None:
+    client, _ = gateway
+    apis.outside_window("+919866666666", sync=False)
+    [told] = await sent_on_whatsapp(db, database_url, "hello", phone="+919866666666")
+    huge_code = apis.status_webhook(told["provider_message_id"])
+    huge_code["entry"][0]["changes"][0]["value"]["statuses"][0]["errors"][0]["code"] = 2**40
+    assert await post_signed(client, huge_code) == (200, {"statuses": 1, "outcomes": {"failed": 1}})
+    assert "code" not in (await row(db, told["id"]))["delivery_error"].split("(")[0]  # not a code Meta uses: not stored as one
+    nested: Any = "deep"
+    for _ in range(100):
+        nested = [nested]
+    status, answer = await post_signed(client, {"entry": nested})
+    assert status == 400 and "nested" in answer["error"]
+    status, answer = await post_signed(client, {"entry": [{"changes": [{"value": {"statuses": [{"id": "wamid.\u0000"}]}}]}]})
+    assert status == 400 and "NUL" in answer["error"]
+    unsigned = await client.post(HOOK, data=b"{}", headers={"X-Hub-Signature-256": "md5=abc"})
+    assert unsigned.status == 401
 
 
 async def test_an_undeliverable_number_switches_the_whatsapp_channel_off(

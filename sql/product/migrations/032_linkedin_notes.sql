@@ -13,10 +13,13 @@
 -- that may have happened keeps them. The note itself is claimed ('draft' → 'sending') in the same
 -- statement that reserves its action, so it is sent at most once whatever runs at the same time.
 
--- Where the recruiter is on LinkedIn: the app (or the user) fills it, as recruiter_email.
+-- Where the recruiter is on LinkedIn: the app (or the user) fills it, as recruiter_email. Only a
+-- member profile's address: letters, digits, '-' and '_' (non-Latin names come percent-encoded), so
+-- no '.', '\' or encoded '.', '/', '\' can turn it into another page of the user's LinkedIn.
 ALTER TABLE public.job_applications
     ADD COLUMN recruiter_linkedin_url text
-        CHECK (recruiter_linkedin_url ~ '^https://([a-z]{2,3}\.)?linkedin\.com/in/[^/?#\s]{3,100}/?$');
+        CHECK (recruiter_linkedin_url ~ '^https://([a-z]{2,3}\.)?linkedin\.com/in/([A-Za-z0-9_-]|%[0-9A-Fa-f]{2}){3,100}/?$'
+               AND recruiter_linkedin_url !~* '%(2e|2f|5c)');
 GRANT UPDATE (recruiter_linkedin_url) ON public.job_applications TO authenticated;
 
 INSERT INTO talvix.limits (name, value, note) VALUES
@@ -47,11 +50,12 @@ GRANT ALL ON talvix.linkedin_member_actions TO service_role;
 ALTER TABLE public.follow_ups ADD COLUMN linkedin_action bigint REFERENCES talvix.linkedin_member_actions (id);
 
 -- Reserve one LinkedIn action of `p_user`'s account for today (UTC): NULL action and the reason when
--- the user's cap for that kind or the fleet's budget is spent, or the note is no longer a draft.
+-- the note is no longer a draft or no longer to be sent, or (limit_reached) when the user's cap for
+-- that kind or the fleet's budget is spent.
 -- With a note, the note is claimed ('sending') in the same transaction: the action and the claim
 -- happen together or not at all.
 CREATE FUNCTION talvix.reserve_linkedin_member_action(p_user uuid, p_kind text, p_follow_up uuid DEFAULT NULL)
-RETURNS TABLE (action_id bigint, refused text)
+RETURNS TABLE (action_id bigint, refused text, limit_reached boolean)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, talvix, public AS $$
 DECLARE
     today date := talvix.utc_today();
@@ -64,9 +68,26 @@ BEGIN
     IF p_follow_up IS NOT NULL THEN
         PERFORM 1 FROM public.follow_ups f
          WHERE f.id = p_follow_up AND f.user_id = p_user AND f.channel = 'linkedin' AND f.status = 'draft'
-           FOR UPDATE;
+           FOR UPDATE OF f;
         IF NOT FOUND THEN
-            RETURN QUERY SELECT NULL::bigint, 'the note is no longer a draft (another run took it, or it went)'::text;
+            RETURN QUERY SELECT NULL::bigint, 'the note is no longer a draft (another run took it, or it went)'::text, false;
+            RETURN;
+        END IF;
+        -- Still to be sent now, not only when the run picked it (linkedin_notes_to_send.sql): no
+        -- reply, not stopped, sending still on, the plan still paid.
+        PERFORM 1 FROM public.follow_ups f
+          JOIN public.job_applications a ON a.id = f.application_id
+          JOIN public.users u ON u.id = f.user_id
+         WHERE f.id = p_follow_up
+           AND a.recruiter_linkedin_url IS NOT NULL
+           AND a.follow_ups_stopped IS NULL
+           AND (a.status IS NULL OR a.status IN ('applied', 'viewed'))
+           AND u.profile -> 'follow_up_send_linkedin' = 'true'::jsonb
+           AND talvix.on_paid_plan(u.tier, u.subscription_expires_at);
+        IF NOT FOUND THEN
+            RETURN QUERY SELECT NULL::bigint,
+                'the note is no longer to be sent (a reply came, follow-ups were stopped, sending was switched off or the plan ended)'::text,
+                false;
             RETURN;
         END IF;
     END IF;
@@ -77,12 +98,12 @@ BEGIN
     SELECT count(*) INTO used FROM talvix.linkedin_member_actions a
      WHERE a.user_id = p_user AND a.day = today AND a.kind = p_kind AND a.released_at IS NULL;
     IF used >= cap THEN
-        RETURN QUERY SELECT NULL::bigint, format('the account''s LinkedIn %s cap for %s (%s) is reached', replace(p_kind, '_', ' '), today, cap);
+        RETURN QUERY SELECT NULL::bigint, format('the account''s LinkedIn %s cap for %s (%s) is reached', replace(p_kind, '_', ' '), today, cap), true;
         RETURN;
     END IF;
     unit := talvix.reserve_linkedin_unit(today);
     IF unit IS NULL THEN
-        RETURN QUERY SELECT NULL::bigint, format('the fleet''s LinkedIn budget for %s is spent (the kill switch)', today);
+        RETURN QUERY SELECT NULL::bigint, format('the fleet''s LinkedIn budget for %s is spent (the kill switch)', today), true;
         RETURN;
     END IF;
     INSERT INTO talvix.linkedin_member_actions (user_id, kind, day, fleet_unit, follow_up_id)
@@ -91,7 +112,7 @@ BEGIN
     IF p_follow_up IS NOT NULL THEN
         UPDATE public.follow_ups SET status = 'sending', linkedin_action = action_id WHERE id = p_follow_up;
     END IF;
-    RETURN QUERY SELECT action_id, NULL::text;
+    RETURN QUERY SELECT action_id, NULL::text, false;
 END;
 $$;
 

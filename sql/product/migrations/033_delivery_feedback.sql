@@ -55,11 +55,28 @@ $$;
 REVOKE ALL ON FUNCTION talvix.switch_channel_off(uuid, text, text, timestamptz) FROM PUBLIC, anon, authenticated;
 GRANT EXECUTE ON FUNCTION talvix.switch_channel_off(uuid, text, text, timestamptz) TO service_role;
 
+-- Statuses whose wamid no notification has yet: Meta's webhook can outrun the worker, which stores the wamid once the
+-- send's answer is back (a number that cannot receive, 131026, fails within moments). Kept a day, and applied when the
+-- worker stores the wamid (talvix.apply_early_whatsapp_statuses).
+CREATE TABLE talvix.whatsapp_early_statuses (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    message_id  text NOT NULL CHECK (char_length(message_id) <= 300),
+    new_status  text NOT NULL,
+    status_at   timestamptz NOT NULL,
+    error_code  integer,
+    error_text  text,
+    received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX whatsapp_early_statuses_message_idx ON talvix.whatsapp_early_statuses (message_id);
+REVOKE ALL ON talvix.whatsapp_early_statuses FROM PUBLIC, anon, authenticated;
+GRANT ALL ON talvix.whatsapp_early_statuses TO service_role;
+
 -- One status update of WhatsApp's webhook, on the notification sent as `message_id` (a wamid). Returns what it did:
 --   'delivered', 'read', 'failed'  recorded;
 --   'unchanged'  nothing to record: 'sent' (the row says so already), a repeat, or an update older than what the row
 --                knows (Meta does not promise order: a 'delivered' after 'read', a 'read' after 'failed');
---   'unknown'    no WhatsApp notification has that wamid (another system's message on the same number, or a row the
+--   'unknown'    no WhatsApp notification has that wamid yet: kept a day in talvix.whatsapp_early_statuses, in case
+--                the worker has not stored it yet (else another system's message on the same number, or a row the
 --                session sweep already deleted).
 -- A late failure fails the row with the provider's words and is never sent again (claims take 'pending' rows only);
 -- it is ignored once the row was delivered or read: the user has the message, on one of their devices. 131026 (the
@@ -72,10 +89,16 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 DECLARE
     target public.notifications%ROWTYPE;
 BEGIN
+    -- With talvix.apply_early_whatsapp_statuses: a status is either found here or kept and applied there, never lost
+    -- between the worker storing the wamid and this lookup.
+    PERFORM pg_advisory_xact_lock(hashtextextended('talvix.wamid:' || message_id, 0));
     SELECT * INTO target FROM public.notifications n
      WHERE n.channel = 'whatsapp' AND n.provider_message_id = message_id
        FOR UPDATE;
     IF NOT FOUND THEN
+        DELETE FROM talvix.whatsapp_early_statuses e WHERE e.received_at < now() - interval '1 day';
+        INSERT INTO talvix.whatsapp_early_statuses (message_id, new_status, status_at, error_code, error_text)
+        VALUES (left(message_id, 300), new_status, status_at, error_code, left(error_text, 500));
         RETURN 'unknown';
     END IF;
     IF target.status = 'failed' THEN
@@ -104,3 +127,25 @@ END;
 $$;
 REVOKE ALL ON FUNCTION talvix.record_whatsapp_status(text, text, timestamptz, integer, text) FROM PUBLIC, anon, authenticated;
 GRANT EXECUTE ON FUNCTION talvix.record_whatsapp_status(text, text, timestamptz, integer, text) TO talvix_gateway, service_role;
+
+-- The worker stored `p_message_id` on its notification: apply the statuses that arrived before it, oldest first.
+-- Returns how many were recorded on it.
+CREATE FUNCTION talvix.apply_early_whatsapp_statuses(p_message_id text) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+DECLARE
+    early record;
+    applied integer := 0;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended('talvix.wamid:' || p_message_id, 0));
+    FOR early IN WITH taken AS (DELETE FROM talvix.whatsapp_early_statuses e WHERE e.message_id = p_message_id RETURNING e.*)
+                 SELECT * FROM taken ORDER BY status_at, id LOOP
+        IF talvix.record_whatsapp_status(early.message_id, early.new_status, early.status_at, early.error_code,
+                                         early.error_text) <> 'unknown' THEN
+            applied := applied + 1;
+        END IF;
+    END LOOP;
+    RETURN applied;
+END;
+$$;
+REVOKE ALL ON FUNCTION talvix.apply_early_whatsapp_statuses(text) FROM PUBLIC, anon, authenticated;
+GRANT EXECUTE ON FUNCTION talvix.apply_early_whatsapp_statuses(text) TO service_role;
