@@ -3318,6 +3318,13 @@ CREATE INDEX whatsapp_early_statuses_message_idx ON talvix.whatsapp_early_status
 
 
 --
+-- Name: whatsapp_early_statuses_received_idx; Type: INDEX; Schema: talvix; Owner: -
+--
+
+CREATE INDEX whatsapp_early_statuses_received_idx ON talvix.whatsapp_early_statuses USING btree (received_at);
+
+
+--
 -- Name: agent_logs agent_logs_roll_up_inserts; Type: TRIGGER; Schema: public; Owner: -
 --
 

@@ -28,8 +28,6 @@ stand-in), TALVIX_LINKEDIN_NOTE_DELAY ("low,high" seconds between notes; the ear
 from __future__ import annotations
 
 import asyncio
-import os
-import random
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -46,11 +44,6 @@ from listeners import Context, PermanentError, Skip, agent
 AGENT = "linkedin_notes"
 NOTES_PER_RUN = 15  # the daily invitation cap: more would only meet the cap
 SLOT_RETRY_SECONDS = 120
-
-
-def note_delay() -> tuple[float, float]:
-    low, _, high = (os.environ.get("TALVIX_LINKEDIN_NOTE_DELAY") or "45,90").partition(",")
-    return float(low), float(high or low)
 
 
 def profile_url(stored: str) -> str:
@@ -98,10 +91,11 @@ async def send_notes(ctx: Context, user_id: UUID) -> int:
         except ApplyOutcome as signed_out:
             raise Skip(f"{signed_out}: the notes stay drafts") from None
         stopped: set[str] = set()
+        pace = Pace.from_env()
         for number, note in enumerate(notes):
             if number:
-                await asyncio.sleep(random.uniform(*note_delay()))
-            counts[await send_one(ctx, browser, user_id, note, stopped)] += 1
+                await pace.after_note()
+            counts[await send_one(ctx, browser, user_id, note, stopped, pace)] += 1
             # Most notes are invitations, and which is which shows only once a profile is viewed:
             # with invitations closed, the views left would be spent for little.
             if stopped & {"account", "connections"}:
@@ -114,7 +108,7 @@ async def send_notes(ctx: Context, user_id: UUID) -> int:
     return counts["sent"]
 
 
-async def send_one(ctx: Context, browser: Browser, user_id: UUID, note: Any, stopped: set[str]) -> str:
+async def send_one(ctx: Context, browser: Browser, user_id: UUID, note: Any, stopped: set[str], pace: Pace) -> str:
     """Send one note; 'sent', 'not_sent' or 'maybe_sent'. Adds to `stopped` what LinkedIn or a cap closed."""
     note_id = note["id"]
     view = await queries.reserve_linkedin_member_action(ctx.db, user_id=user_id, kind="profile_view")
@@ -134,7 +128,6 @@ async def send_one(ctx: Context, browser: Browser, user_id: UUID, note: Any, sto
         if action is None:
             raise NoteNotSent(reserved["refused"], stop=closes(kind) if reserved["limit_reached"] else None)
 
-    pace = Pace.from_env()
     try:
         sent_as = await linkedin_outreach.send_note(
             browser,

@@ -50,16 +50,16 @@ class GatewaySettings(BaseSettings):
     whatsapp_app_secret: SecretStr | None = Field(default=None, validation_alias="WHATSAPP_APP_SECRET")
     whatsapp_webhook_verify_token: SecretStr | None = Field(default=None, validation_alias="WHATSAPP_WEBHOOK_VERIFY_TOKEN")
 
+    def _missing_webhook_settings(self) -> list[str]:
+        given = {
+            "WHATSAPP_APP_SECRET": self.whatsapp_app_secret,
+            "WHATSAPP_WEBHOOK_VERIFY_TOKEN": self.whatsapp_webhook_verify_token,
+        }
+        return [name for name, value in given.items() if not (value and value.get_secret_value())]
+
     @model_validator(mode="after")
     def _whole_webhook(self) -> GatewaySettings:
-        missing = [
-            name
-            for name, value in (
-                ("WHATSAPP_APP_SECRET", self.whatsapp_app_secret),
-                ("WHATSAPP_WEBHOOK_VERIFY_TOKEN", self.whatsapp_webhook_verify_token),
-            )
-            if not (value and value.get_secret_value())
-        ]
+        missing = self._missing_webhook_settings()
         if len(missing) == 1:
             raise ValueError(
                 "the WhatsApp status webhook needs both WHATSAPP_APP_SECRET and WHATSAPP_WEBHOOK_VERIFY_TOKEN: "
@@ -70,7 +70,7 @@ class GatewaySettings(BaseSettings):
     @property
     def whatsapp_webhook(self) -> bool:
         """Whether the WhatsApp status webhook is served (both of its settings are set)."""
-        return all(value and value.get_secret_value() for value in (self.whatsapp_app_secret, self.whatsapp_webhook_verify_token))
+        return not self._missing_webhook_settings()
 
 
 class Cookie(pydantic.BaseModel):

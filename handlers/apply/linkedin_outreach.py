@@ -44,7 +44,7 @@ MESSAGE_SEND = "button.msg-form__send-button"
 WEEKLY_LIMIT = ("weekly invitation limit", "reached the weekly limit", "too many pending invitations")
 EMAIL_REQUIRED = ("enter their email", "knows you, please enter", "email address to connect")
 NOTE_QUOTA = ("unlimited personalized invites", "monthly custom invites", "no longer send personalized", "out of personalized")
-NOT_FOUND = ("this page doesn’t exist", "this page doesn't exist", "page not found", "profile is not available")
+NOT_FOUND = ("this page doesn't exist", "page not found", "profile is not available")
 INVITE_SENT = ("invitation", "sent")
 
 # The open shadow roots LinkedIn renders its dialogs in since its 2026 build (the invitation dialog
@@ -132,7 +132,12 @@ def _page_text(driver: Any) -> str:
     """The page's text, the shadow-rooted dialogs' included, lower case with plain apostrophes."""
     from selenium.webdriver.common.by import By
 
-    text = driver.find_element(By.TAG_NAME, "body").text + " " + (driver.execute_script(SHADOW_TEXT_JS, SHADOW_HOSTS) or "")
+    shadowed = driver.execute_script(SHADOW_TEXT_JS, SHADOW_HOSTS) or ""
+    return _normal(driver.find_element(By.TAG_NAME, "body").text + " " + shadowed)
+
+
+def _normal(text: str) -> str:
+    """Text as the phrases below are written: lower case, LinkedIn's curly apostrophe made plain."""
     return str(text).lower().replace("\u2019", "'")
 
 
@@ -158,7 +163,8 @@ def _visible(driver: Any, selector: str, scope: Any | None = None) -> list[Any]:
 
 
 def _says(text: str, phrases: tuple[str, ...]) -> bool:
-    return any(p.replace("\u2019", "'") in text for p in phrases)
+    """Whether normalised `text` holds one of the (plain-apostrophe, lower-case) phrases."""
+    return any(phrase in text for phrase in phrases)
 
 
 def top_card(driver: Any) -> dict[str, Any]:
@@ -208,7 +214,7 @@ def _dialog(driver: Any) -> Any:
 
     def ready(d: Any) -> Any:
         for dialog in _visible(d, DIALOG):
-            text = dialog.text.lower().replace("\u2019", "'")
+            text = _normal(dialog.text)
             labels = [(b.get_attribute("aria-label") or b.text or "").strip().lower() for b in _visible(d, "button", dialog)]
             if (
                 _visible(d, NOTE_BOX, dialog)
@@ -245,7 +251,7 @@ def _prepare_invitation(driver: Any, connect: Any, note: str) -> None:
 
     form_fields.press(driver, connect)
     dialog = _dialog(driver)
-    refusal = _refusal_in(dialog.text.lower().replace("\u2019", "'"))
+    refusal = _refusal_in(_normal(dialog.text))
     if refusal:
         raise refusal
     add_note = _visible(driver, ADD_NOTE, dialog) or [

@@ -31,10 +31,12 @@ def short_reason(exc: BaseException) -> str:
 
 @dataclass(frozen=True)
 class Pace:
-    """Human pacing: seconds between page loads and between fields (settings; tests shrink them)."""
+    """Human pacing: seconds between page loads, between fields, and between two LinkedIn notes of one
+    account (the earlier system's 45–90 s for an invitation). Settings "low,high"; tests shrink them."""
 
     page: tuple[float, float] = (2.0, 6.0)
     field: tuple[float, float] = (0.5, 2.0)
+    note: tuple[float, float] = (45.0, 90.0)
 
     @classmethod
     def from_env(cls) -> Pace:
@@ -45,10 +47,17 @@ class Pace:
             low, _, high = raw.partition(",")
             return float(low), float(high or low)
 
-        return cls(pair("TALVIX_BROWSER_PAGE_DELAY", cls.page), pair("TALVIX_BROWSER_FIELD_DELAY", cls.field))
+        return cls(
+            pair("TALVIX_BROWSER_PAGE_DELAY", cls.page),
+            pair("TALVIX_BROWSER_FIELD_DELAY", cls.field),
+            pair("TALVIX_LINKEDIN_NOTE_DELAY", cls.note),
+        )
 
     async def after_page(self) -> None:
         await asyncio.sleep(random.uniform(*self.page))
 
     async def after_field(self) -> None:
         await asyncio.sleep(random.uniform(*self.field))
+
+    async def after_note(self) -> None:
+        await asyncio.sleep(random.uniform(*self.note))

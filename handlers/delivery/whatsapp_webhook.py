@@ -33,6 +33,7 @@ from aiohttp import web
 
 from handlers import queries
 from listeners import Refused, json_body, json_response
+from listeners.http_api import secret_matches
 
 log = logging.getLogger("talvix.gateway.whatsapp")
 PATH = "/webhooks/whatsapp"
@@ -57,7 +58,7 @@ def signature_matches(raw_body: bytes, header: str | None, app_secret: str) -> b
     if not header or not header.startswith("sha256="):
         return False
     expected = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(header.removeprefix("sha256=").strip().lower().encode(), expected.encode())
+    return secret_matches(header.removeprefix("sha256=").strip().lower(), expected)
 
 
 def failure_reason(errors: Any) -> tuple[int | None, str]:
@@ -118,7 +119,7 @@ def add_routes(app: web.Application, pool: asyncpg.Pool, *, app_secret: str, ver
     async def verify(request: web.Request) -> web.Response:
         given = request.query.get("hub.verify_token", "")
         challenge = request.query.get("hub.challenge", "")
-        token_ok = hmac.compare_digest(given.encode(), verify_token.encode())
+        token_ok = secret_matches(given, verify_token)
         if request.query.get("hub.mode") != "subscribe" or not token_ok or not challenge:
             raise Refused(403, "verification refused: hub.mode must be subscribe and hub.verify_token must match")
         log.info("WhatsApp webhook verified by Meta")

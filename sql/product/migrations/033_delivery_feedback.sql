@@ -68,6 +68,7 @@ CREATE TABLE talvix.whatsapp_early_statuses (
     received_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX whatsapp_early_statuses_message_idx ON talvix.whatsapp_early_statuses (message_id);
+CREATE INDEX whatsapp_early_statuses_received_idx ON talvix.whatsapp_early_statuses (received_at);  -- the day's expiry
 REVOKE ALL ON talvix.whatsapp_early_statuses FROM PUBLIC, anon, authenticated;
 GRANT ALL ON talvix.whatsapp_early_statuses TO service_role;
 
