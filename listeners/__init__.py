@@ -10,7 +10,7 @@ exports, and nothing deeper:
     processes   Settings, load_settings, load, Worker, cli
     extending   add_migrations (its schema), add_secret_fields (redacted and never returned),
                 Panel, add_panel, add_dashboard_route (the operators' dashboard), add_gauges (/metrics)
-    HTTP        Refused, error, json_errors, json_response, read_json, MAX_BODY_BYTES (for its servers)
+    HTTP        Refused, error, json_errors, json_response, read_json, secret_matches, MAX_BODY_BYTES (for its servers)
 """
 
 from listeners import cli, queries
@@ -20,7 +20,7 @@ from listeners.database import CONNECTION_ERRORS, connect, create_database, drop
 from listeners.database import query as sql_statement
 from listeners.database import sql_dir as sql_folder
 from listeners.enqueue import enqueue
-from listeners.http_api import MAX_BODY_BYTES, Refused, error, json_errors, json_response, read_json
+from listeners.http_api import MAX_BODY_BYTES, Refused, error, json_errors, json_response, read_json, secret_matches
 from listeners.local_postgres import LocalPostgres
 from listeners.log_format import add_secret_fields
 from listeners.metrics import add_gauges
@@ -68,6 +68,7 @@ __all__ = [
     "queries",
     "read_json",
     "retry_delay",
+    "secret_matches",
     "sql_folder",
     "sql_statement",
     "transient",

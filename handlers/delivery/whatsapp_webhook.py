@@ -32,8 +32,7 @@ import asyncpg
 from aiohttp import web
 
 from handlers import queries
-from listeners import Refused, json_body, json_response
-from listeners.http_api import secret_matches
+from listeners import Refused, json_body, json_response, secret_matches
 
 log = logging.getLogger("talvix.gateway.whatsapp")
 PATH = "/webhooks/whatsapp"
